@@ -1,0 +1,75 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Authenticated } from '../common/decorators/auth.decorators';
+import { CurrentPrincipal } from '../common/decorators/current-principal.decorator';
+import { ErrorBodyDto } from '../common/filters/error-body.dto';
+import { UuidParam } from '../common/pipes/uuid-param.pipe';
+import { Principal } from '../common/principal';
+import { ApiKeysService } from './api-keys.service';
+import { ApiKeyNameDto } from './dto/api-key-name.dto';
+import { ApiKeyCreatedDto, ApiKeyDto, ApiKeyListDto } from './dto/api-key.dto';
+
+@ApiTags('API keys')
+@Authenticated()
+@Controller('v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Post()
+  @ApiOperation({
+    operationId: 'createApiKey',
+    summary: 'Create an API key',
+    description: 'The response is the only time the full `key` is shown. Store it now.',
+  })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: '`api_key_limit_reached`: revoke a key first' })
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: ApiKeyNameDto): Promise<ApiKeyCreatedDto> {
+    const { apiKey, key } = await this.apiKeys.create(principal.userId, body.name);
+    return ApiKeyCreatedDto.withSecret(apiKey, key);
+  }
+
+  @Get()
+  @ApiOperation({ operationId: 'listApiKeys', summary: 'List API keys', description: 'Active keys first, newest first.' })
+  async list(@CurrentPrincipal() principal: Principal): Promise<ApiKeyListDto> {
+    return { keys: (await this.apiKeys.list(principal.userId)).map((apiKey) => ApiKeyDto.from(apiKey)) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ operationId: 'getApiKey', summary: 'Get an API key' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`: the id is not a UUID' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: '`not_found`' })
+  async get(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam()) id: string): Promise<ApiKeyDto> {
+    return ApiKeyDto.from(await this.apiKeys.get(principal.userId, id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ operationId: 'renameApiKey', summary: 'Rename an API key' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: '`not_found`' })
+  async rename(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParam()) id: string,
+    @Body() body: ApiKeyNameDto,
+  ): Promise<ApiKeyDto> {
+    return ApiKeyDto.from(await this.apiKeys.rename(principal.userId, id, body.name));
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    operationId: 'revokeApiKey',
+    summary: 'Revoke an API key',
+    description: 'Takes effect at once. Revoking a revoked key is harmless and returns it unchanged.',
+  })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`: the id is not a UUID' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: '`not_found`' })
+  async revoke(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam()) id: string): Promise<ApiKeyDto> {
+    return ApiKeyDto.from(await this.apiKeys.revoke(principal.userId, id));
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Records when each API key was last used without writing on the request
+ * path: uses are coalesced in memory (one entry per key, the latest time) and
+ * flushed in one batched UPDATE every few seconds and at shutdown. A key used
+ * a thousand times between flushes costs one row update.
+ */
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+
+@Injectable()
+export class LastUsedRecorder implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(LastUsedRecorder.name);
+  private pending = new Map<string, Date>();
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: ConfigService<AppConfig, true>,
+  ) {}
+
+  onModuleInit(): void {
+    const intervalMs = this.config.get('apiKeys', { infer: true }).lastUsedFlushMs;
+    this.timer = setInterval(() => void this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  record(apiKeyId: string, at: Date): void {
+    this.pending.set(apiKeyId, at);
+  }
+
+  /** Writes what has been recorded so far; safe to call at any time. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.writePending());
+    return this.flushing;
+  }
+
+  private async writePending(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const ids = [...batch.keys()];
+    const times = ids.map((id) => batch.get(id)!.toISOString());
+    try {
+      // Single statement, no explicit transaction: row locks last only as long as the UPDATE.
+      await this.dataSource.query(
+        `UPDATE api_keys AS k
+            SET last_used_at = GREATEST(COALESCE(k.last_used_at, u.used_at), u.used_at)
+           FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, used_at)
+          WHERE k.id = u.id`,
+        [ids, times],
+      );
+    } catch (error) {
+      // Keep the uses for the next flush unless newer ones arrived meanwhile.
+      for (const [id, at] of batch) if (!this.pending.has(id)) this.pending.set(id, at);
+      this.logger.warn({ err: { message: (error as Error).message } }, 'Could not record API key use; will retry');
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuthModule } from './auth/auth.module';
+import { CommonModule } from './common/common.module';
+import { configModule, EnvOverrides } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  /** `overrides` replace environment variables; tests use them instead of mutating `process.env`. */
+  static forRoot(overrides: EnvOverrides = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        configModule(overrides),
+        LoggingModule,
+        CommonModule,
+        DatabaseModule,
+        HealthModule,
+        UsersModule,
+        ApiKeysModule,
+        AuthModule,
+      ],
+    };
+  }
+}

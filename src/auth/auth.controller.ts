@@ -1,0 +1,108 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Authenticated, Public } from '../common/decorators/auth.decorators';
+import { ClientInfo } from '../common/decorators/client-info.decorator';
+import { CurrentPrincipal } from '../common/decorators/current-principal.decorator';
+import { ErrorBodyDto } from '../common/filters/error-body.dto';
+import { UuidParam } from '../common/pipes/uuid-param.pipe';
+import { Principal, SessionPrincipal } from '../common/principal';
+import { UsersService } from '../users/users.service';
+import { LoginDto, SignupDto } from './dto/credentials.dto';
+import { LogoutDto } from './dto/logout.dto';
+import { RefreshDto } from './dto/refresh.dto';
+import { SessionDto, SessionInfoDto, SessionListDto } from './dto/session.dto';
+import { WhoamiDto } from './dto/whoami.dto';
+import { RateLimited } from './rate-limited.decorator';
+import { ClientInfo as Client, SessionsService } from './sessions.service';
+
+@ApiTags('Auth')
+@Controller('v1/auth')
+export class AuthController {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Post('signup')
+  @Public()
+  @RateLimited()
+  @ApiOperation({ operationId: 'signup', summary: 'Create an account and start a session' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: '`email_taken`' })
+  async signup(@Body() body: SignupDto, @ClientInfo() client: Client): Promise<SessionDto> {
+    return SessionDto.from(await this.sessions.signUp(body, client));
+  }
+
+  @Post('login')
+  @Public()
+  @RateLimited()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ operationId: 'login', summary: 'Sign in with email and password' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
+  @ApiUnauthorizedResponse({ type: ErrorBodyDto, description: '`invalid_credentials`, for a wrong email or password alike' })
+  async login(@Body() body: LoginDto, @ClientInfo() client: Client): Promise<SessionDto> {
+    return SessionDto.from(await this.sessions.signIn(body, client));
+  }
+
+  @Post('refresh')
+  @Public()
+  @RateLimited()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    operationId: 'refresh',
+    summary: 'Exchange a refresh token for a new session token',
+    description:
+      'The refresh token is spent and a new one returned. A spent token still works for 10 seconds (concurrent tabs); ' +
+      'used later, it is treated as stolen and the whole session is revoked.',
+  })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
+  @ApiUnauthorizedResponse({ type: ErrorBodyDto, description: '`invalid_refresh_token`' })
+  async refresh(@Body() body: RefreshDto, @ClientInfo() client: Client): Promise<SessionDto> {
+    return SessionDto.from(await this.sessions.refresh(body.refresh_token, client));
+  }
+
+  @Post('logout')
+  @Authenticated({ sessionOnly: true })
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ operationId: 'logout', summary: 'End this session, all sessions, or all others' })
+  @ApiNoContentResponse({ description: 'Ended' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
+  async logout(@CurrentPrincipal() principal: SessionPrincipal, @Body() body: LogoutDto): Promise<void> {
+    await this.sessions.logout(principal, body.scope ?? 'local');
+  }
+
+  @Get('sessions')
+  @Authenticated()
+  @ApiOperation({ operationId: 'listSessions', summary: 'Your active sessions' })
+  async listSessions(@CurrentPrincipal() principal: Principal): Promise<SessionListDto> {
+    const current = principal.method === 'session' ? principal.sessionId : undefined;
+    const sessions = await this.sessions.listActive(principal.userId);
+    return { sessions: sessions.map((session) => SessionInfoDto.from(session, current)) };
+  }
+
+  @Delete('sessions/:id')
+  @Authenticated()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ operationId: 'revokeSession', summary: 'End one of your sessions' })
+  @ApiNoContentResponse({ description: 'Ended (also when it had already ended)' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`: the id is not a UUID' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: '`not_found`' })
+  async revokeSession(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam()) id: string): Promise<void> {
+    await this.sessions.revoke(principal.userId, id);
+  }
+
+  @Get('whoami')
+  @Authenticated()
+  @ApiOperation({ operationId: 'whoami', summary: 'Who is calling, and with which credential' })
+  async whoami(@CurrentPrincipal() principal: Principal): Promise<WhoamiDto> {
+    return WhoamiDto.from(await this.users.getById(principal.userId), principal);
+  }
+}

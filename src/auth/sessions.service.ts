@@ -1,0 +1,171 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { ApiException, notFound, unauthorized } from '../common/errors/api-exception';
+import { SessionPrincipal } from '../common/principal';
+import { AppConfig } from '../config/app-config';
+import { isUniqueViolation } from '../database/database-errors';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { AccessTokensService } from './access-tokens.service';
+import { PasswordsService } from './passwords.service';
+import { RefreshToken } from './refresh-token.entity';
+import { Session } from './session.entity';
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface IssuedSession {
+  accessToken: string;
+  expiresIn: number;
+  expiresAt: number;
+  refreshToken: string;
+  user: User;
+}
+
+interface RefreshTokenRow {
+  id: string;
+  session_id: string;
+  spent_at: Date | null;
+  user_id: string;
+  revoked_at: Date | null;
+}
+
+export type LogoutScope = 'local' | 'global' | 'others';
+
+const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const invalidCredentials = () => unauthorized('invalid_credentials', 'Invalid email or password');
+const invalidRefreshToken = () => unauthorized('invalid_refresh_token', 'Invalid refresh token; sign in again');
+
+/** Sign-up, sign-in, refresh-token rotation with reuse detection, and session revocation. */
+@Injectable()
+export class SessionsService {
+  private readonly reuseGraceMs: number;
+
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly passwords: PasswordsService,
+    private readonly accessTokens: AccessTokensService,
+    private readonly clock: Clock,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.reuseGraceMs = config.get('auth', { infer: true }).refreshReuseGraceS * 1000;
+  }
+
+  async signUp(input: { email: string; password: string; name?: string }, client: ClientInfo): Promise<IssuedSession> {
+    const passwordHash = await this.passwords.hash(input.password);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const user = await this.users.create({ email: input.email, passwordHash, name: input.name }, manager);
+        return this.startSession(manager, user, client);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ApiException(HttpStatus.CONFLICT, 'email_taken', 'An account with this email already exists');
+      }
+      throw error;
+    }
+  }
+
+  /** One answer and one argon2 verification for every failure, so neither the body nor the time tells them apart. */
+  async signIn(input: { email: string; password: string }, client: ClientInfo): Promise<IssuedSession> {
+    const user = await this.users.findByEmail(input.email);
+    const valid = await this.passwords.verify(user?.passwordHash, input.password);
+    if (!user || !valid) throw invalidCredentials();
+    return this.dataSource.transaction((manager) => this.startSession(manager, user, client));
+  }
+
+  /**
+   * Spends the refresh token and issues a new one. A spent token is honoured
+   * again for a short grace period (concurrent tabs); after that its use means
+   * it was stolen, and the whole session is revoked.
+   */
+  async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedSession> {
+    const now = this.clock.now();
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query<RefreshTokenRow[]>(
+        `SELECT t.id, t.session_id, t.spent_at, s.user_id, s.revoked_at
+           FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
+          WHERE t.token_hash = $1
+          FOR UPDATE OF t, s`,
+        [hashRefreshToken(refreshToken)],
+      );
+      if (!row || row.revoked_at) return { kind: 'invalid' as const };
+      const spentAt = row.spent_at ? new Date(row.spent_at) : null;
+      if (spentAt && now.getTime() - spentAt.getTime() > this.reuseGraceMs) {
+        await manager.update(Session, { id: row.session_id }, { revokedAt: now });
+        return { kind: 'reused' as const };
+      }
+      if (!spentAt) await manager.update(RefreshToken, { id: row.id }, { spentAt: now });
+      await manager.update(
+        Session,
+        { id: row.session_id },
+        { refreshedAt: now, ip: client.ip, userAgent: client.userAgent },
+      );
+      const newRefreshToken = await this.issueRefreshToken(manager, row.session_id);
+      return { kind: 'rotated' as const, sessionId: row.session_id, userId: row.user_id, refreshToken: newRefreshToken };
+    });
+    if (outcome.kind !== 'rotated') throw invalidRefreshToken();
+    const user = await this.users.getById(outcome.userId);
+    return this.issue(user, outcome.sessionId, outcome.refreshToken);
+  }
+
+  async logout(principal: SessionPrincipal, scope: LogoutScope): Promise<void> {
+    const now = this.clock.now();
+    const active = { userId: principal.userId, revokedAt: IsNull() };
+    if (scope === 'local') await this.sessions.update({ ...active, id: principal.sessionId }, { revokedAt: now });
+    if (scope === 'global') await this.sessions.update(active, { revokedAt: now });
+    if (scope === 'others') await this.sessions.update({ ...active, id: Not(principal.sessionId) }, { revokedAt: now });
+  }
+
+  listActive(userId: string): Promise<Session[]> {
+    return this.sessions.find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  /** Idempotent; another user's session is a 404. */
+  async revoke(userId: string, sessionId: string): Promise<void> {
+    const session = await this.sessions.findOneBy({ id: sessionId, userId });
+    if (!session) throw notFound('Session');
+    if (!session.revokedAt) await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  }
+
+  /** Verifies an access token and that its session is still live. */
+  async authenticate(accessToken: string): Promise<SessionPrincipal> {
+    const claims = this.accessTokens.verify(accessToken);
+    const session = await this.sessions.findOne({
+      where: { id: claims.sid },
+      select: { id: true, userId: true, revokedAt: true },
+    });
+    if (!session || session.revokedAt || session.userId !== claims.sub) {
+      throw unauthorized('invalid_token', 'This session has ended; sign in again');
+    }
+    return { method: 'session', userId: claims.sub, sessionId: claims.sid };
+  }
+
+  private async startSession(manager: EntityManager, user: User, client: ClientInfo): Promise<IssuedSession> {
+    const session = await manager.save(
+      manager.create(Session, { userId: user.id, refreshedAt: this.clock.now(), ip: client.ip, userAgent: client.userAgent }),
+    );
+    const refreshToken = await this.issueRefreshToken(manager, session.id);
+    return this.issue(user, session.id, refreshToken);
+  }
+
+  private async issueRefreshToken(manager: EntityManager, sessionId: string): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await manager.insert(RefreshToken, { sessionId, tokenHash: hashRefreshToken(token) });
+    return token;
+  }
+
+  private issue(user: User, sessionId: string, refreshToken: string): IssuedSession {
+    const { token, expiresAt, expiresIn } = this.accessTokens.sign(user.id, sessionId);
+    return { accessToken: token, expiresIn, expiresAt, refreshToken, user };
+  }
+}

@@ -1,0 +1,23 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ERROR_CODES, ErrorCode } from '../errors/error-code';
+
+export class FieldErrorDto {
+  /** The offending field, in snake_case as sent. @example "name" */
+  field: string;
+  /** @example "name must be shorter than or equal to 64 characters" */
+  message: string;
+}
+
+/** The body of every error response. */
+export class ErrorBodyDto {
+  /** @example 401 */
+  statusCode: number;
+  /** @example "Unauthorized" */
+  error: string;
+  @ApiProperty({ enum: ERROR_CODES, enumName: 'ErrorCode', example: 'invalid_token' })
+  code: ErrorCode;
+  /** @example "Invalid or expired token" */
+  message: string;
+  /** Present on some 400 responses. */
+  details?: FieldErrorDto[];
+}

@@ -1,0 +1,113 @@
+import { HttpException } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { isDatabaseUnavailable, isUniqueViolation } from '../../database/database-errors';
+import { ApiException, FieldError } from '../errors/api-exception';
+import { ErrorCode } from '../errors/error-code';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  code: ErrorCode;
+  message: string;
+  details?: FieldError[];
+}
+
+export interface ErrorResponse {
+  body: ErrorBody;
+  headers: Record<string, string>;
+  /** True for failures of ours (5xx) that deserve an error log line. */
+  unexpected: boolean;
+}
+
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'validation_failed',
+  401: 'invalid_token',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+const REALM = 'Bearer realm="magpipe"';
+
+/** Maps any thrown value to the error body of API.md; never leaks internals. */
+export function toErrorResponse(error: unknown): ErrorResponse {
+  const { status, code, message, details, retryAfterS } = classify(error);
+  const headers: Record<string, string> = {};
+  if (status === 401) {
+    headers['www-authenticate'] =
+      code === 'missing_authorization'
+        ? REALM
+        : `${REALM}, error="invalid_token", error_description="${message.replace(/["\\]/g, '')}"`;
+  }
+  if (retryAfterS !== undefined) headers['retry-after'] = String(retryAfterS);
+  const body: ErrorBody = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, message };
+  if (details?.length) body.details = details;
+  return { body, headers, unexpected: status >= 500 && code !== 'service_unavailable' };
+}
+
+interface Classified {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  details?: FieldError[];
+  retryAfterS?: number;
+}
+
+function classify(error: unknown): Classified {
+  if (error instanceof ApiException) {
+    return {
+      status: error.getStatus(),
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      retryAfterS: error.retryAfterS,
+    };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return { status, code: CODE_BY_STATUS[status] ?? 'internal_error', message: httpExceptionMessage(error) };
+  }
+  const fastifyStatus = fastifyClientErrorStatus(error);
+  if (fastifyStatus !== undefined) {
+    return { status: fastifyStatus, code: CODE_BY_STATUS[fastifyStatus] ?? 'validation_failed', message: fastifyMessage(fastifyStatus) };
+  }
+  if (isUniqueViolation(error)) {
+    return { status: 409, code: 'conflict', message: 'The resource already exists' };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return { status: 503, code: 'service_unavailable', message: 'The database cannot be reached; try again shortly' };
+  }
+  return { status: 500, code: 'internal_error', message: 'Internal server error' };
+}
+
+function httpExceptionMessage(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : error.message;
+}
+
+/** Fastify rejects bad bodies (malformed JSON, too large, wrong type) before Nest sees them. */
+function fastifyClientErrorStatus(error: unknown): number | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return statusCode;
+  return undefined;
+}
+
+function fastifyMessage(status: number): string {
+  switch (status) {
+    case 413:
+      return 'The request body is too large';
+    case 415:
+      return 'Request bodies must be application/json';
+    default:
+      return 'The request body is not valid JSON';
+  }
+}

@@ -1,0 +1,101 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { EnvSchema } from './env.schema';
+
+/** Typed configuration namespaces, read through `ConfigService<AppConfig, true>`. */
+export interface AppConfig {
+  http: { port: number; bodyLimitBytes: number; trustProxy: boolean };
+  database: EmbeddedDatabaseConfig | ServerDatabaseConfig;
+  auth: {
+    jwtSecret: string;
+    jwtIssuer: string;
+    jwtAudience: string;
+    accessTokenTtlS: number;
+    refreshReuseGraceS: number;
+    rateLimitMax: number;
+    rateLimitWindowS: number;
+  };
+  apiKeys: { activeLimit: number; lastUsedFlushMs: number };
+  logging: { level: EnvSchema['LOG_LEVEL'] };
+}
+
+export interface EmbeddedDatabaseConfig {
+  kind: 'embedded';
+  /** A folder, or `memory://` for a throwaway database. */
+  dataDir: string;
+  migrationsRun: boolean;
+}
+
+export interface ServerDatabaseConfig {
+  kind: 'server';
+  url: string;
+  poolSize: number;
+  migrationsRun: boolean;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+const MIN_JWT_SECRET_BYTES = 32;
+const IN_MEMORY_DATA_DIR = 'memory://';
+
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const definedOnly = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = plainToInstance(EnvSchema, definedOnly, { exposeDefaultValues: true });
+  const problems = validateSync(parsed, { skipMissingProperties: false }).map(
+    (error) =>
+      `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${JSON.stringify(error.value)})`,
+  );
+  if (parsed.JWT_SECRET !== undefined && Buffer.byteLength(parsed.JWT_SECRET) < MIN_JWT_SECRET_BYTES) {
+    problems.push(`JWT_SECRET: must be at least ${MIN_JWT_SECRET_BYTES} bytes`);
+  }
+  if (parsed.NODE_ENV === 'production' && parsed.JWT_SECRET === undefined) {
+    problems.push('JWT_SECRET: required when NODE_ENV=production');
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
+  const migrationsRun = parsed.DB_MIGRATIONS_RUN;
+  return {
+    http: { port: parsed.PORT, bodyLimitBytes: parsed.BODY_LIMIT_BYTES, trustProxy: parsed.TRUST_PROXY },
+    database: parsed.DATABASE_URL
+      ? { kind: 'server', url: parsed.DATABASE_URL, poolSize: parsed.DB_POOL_SIZE, migrationsRun }
+      : { kind: 'embedded', dataDir: parsed.DATA_DIR, migrationsRun },
+    auth: {
+      jwtSecret: parsed.JWT_SECRET ?? developmentJwtSecret(parsed.DATA_DIR),
+      jwtIssuer: parsed.JWT_ISSUER,
+      jwtAudience: parsed.JWT_AUDIENCE,
+      accessTokenTtlS: 3600,
+      refreshReuseGraceS: 10,
+      rateLimitMax: parsed.AUTH_RATE_LIMIT_MAX,
+      rateLimitWindowS: parsed.AUTH_RATE_LIMIT_WINDOW_S,
+    },
+    apiKeys: { activeLimit: parsed.API_KEY_LIMIT, lastUsedFlushMs: parsed.API_KEY_LAST_USED_FLUSH_MS },
+    logging: { level: parsed.LOG_LEVEL },
+  };
+}
+
+/**
+ * Outside production a secret is generated once and kept under DATA_DIR,
+ * so restarting the service does not sign everyone out.
+ */
+function developmentJwtSecret(dataDir: string): string {
+  if (dataDir === IN_MEMORY_DATA_DIR) return randomBytes(32).toString('base64url');
+  const file = join(dataDir, 'jwt-secret');
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    // 'wx' fails if the file exists, so concurrent first starts agree on one secret.
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFileSync(file, 'utf8').trim();
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { buildDataSourceOptions } from './data-source-options';
+import { runMigrationsLocked } from './run-migrations-locked';
+
+async function createDataSource(options?: DataSourceOptions): Promise<DataSource> {
+  if (!options) throw new Error('DataSource options are required');
+  const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
+  if (options.migrationsRun) await runMigrationsLocked(dataSource);
+  return dataSource;
+}
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) =>
+        buildDataSourceOptions(config.get('database', { infer: true })),
+      dataSourceFactory: createDataSource,
+    }),
+  ],
+})
+export class DatabaseModule {}

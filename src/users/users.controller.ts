@@ -1,0 +1,29 @@
+import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../common/decorators/auth.decorators';
+import { CurrentPrincipal } from '../common/decorators/current-principal.decorator';
+import { ErrorBodyDto } from '../common/filters/error-body.dto';
+import { Principal } from '../common/principal';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { UserDto } from './dto/user.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('Users')
+@Authenticated()
+@Controller('v1/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get('me')
+  @ApiOperation({ operationId: 'getMe', summary: 'The signed-in user' })
+  async getMe(@CurrentPrincipal() principal: Principal): Promise<UserDto> {
+    return UserDto.from(await this.users.getById(principal.userId));
+  }
+
+  @Patch('me')
+  @ApiOperation({ operationId: 'updateMe', summary: "Change the signed-in user's name" })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
+  async updateMe(@CurrentPrincipal() principal: Principal, @Body() body: UpdateUserDto): Promise<UserDto> {
+    return UserDto.from(await this.users.rename(principal.userId, body.name));
+  }
+}
