@@ -27,8 +27,13 @@ export function createAdapter(env: EnvOverrides = {}): FastifyAdapter {
 /** The global setup shared by the server, the e2e tests and the OpenAPI generator. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
   // Bodies are JSON only: anything else is a 415, not a string handed to validation.
-  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
   app.enableShutdownHooks();
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(

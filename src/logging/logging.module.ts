@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, Params } from 'nestjs-pino';
+import { DestinationStream } from 'pino';
 import { AppConfig } from '../config/app-config';
 
 /**
- * Paths pino removes from every line. Request bodies are never logged; these
- * cover headers and anything that ever logs an object with secret fields.
+ * Paths pino removes from every line. Request bodies and headers are not
+ * logged at all; these also cover anything that logs an object with secret
+ * fields.
  */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -20,25 +22,29 @@ export const REDACTED_PATHS = [
 ];
 
 /** JSON logs, one line per request with its id (see request-id.ts), and secrets redacted. */
+export function loggerParams(logging: AppConfig['logging'], destination?: DestinationStream): Params {
+  const options = {
+    level: logging.level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    customProps: () => ({ service: 'magpipe-auth' }),
+    serializers: {
+      // Method and path only: the query string may carry anything a client put there.
+      req: (request: { id: string; method: string; url: string }) => ({
+        id: request.id,
+        method: request.method,
+        path: request.url.split('?')[0],
+      }),
+      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+    },
+  };
+  return { pinoHttp: destination ? [options, destination] : options };
+}
+
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) => ({
-        pinoHttp: {
-          level: config.get('logging', { infer: true }).level,
-          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          customProps: () => ({ service: 'magpipe-auth' }),
-          // The query string may carry anything a client put there; log the path only.
-          serializers: {
-            req: (request: { id: string; method: string; url: string }) => ({
-              id: request.id,
-              method: request.method,
-              path: request.url.split('?')[0],
-            }),
-          },
-        },
-      }),
+      useFactory: (config: ConfigService<AppConfig, true>) => loggerParams(config.get('logging', { infer: true })),
     }),
   ],
 })

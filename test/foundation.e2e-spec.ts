@@ -1,0 +1,82 @@
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('Foundation: health, docs and the error shape', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { BODY_LIMIT_BYTES: '2048' } });
+  });
+  afterAll(() => t.close());
+
+  const expectErrorShape = (body: Record<string, unknown>, status: number, code: string) => {
+    expect(body).toEqual(
+      expect.objectContaining({ statusCode: status, code, error: expect.any(String), message: expect.any(String) }),
+    );
+    expect(JSON.stringify(body)).not.toMatch(/stack|at \w+ \(|SELECT|INSERT/i);
+  };
+
+  it('GET /health reports the database round trip', async () => {
+    const response = await t.http().get('/health').expect(200);
+    expect(response.body).toEqual({ status: 'ok', database: 'up' });
+  });
+
+  it('serves Swagger UI at /docs and the spec at /docs/openapi.json', async () => {
+    await t.http().get('/docs').expect(200).expect('content-type', /html/);
+    const spec = await t.http().get('/docs/openapi.json').expect(200);
+    expect(spec.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/health', '/v1/auth/login', '/v1/api-keys']));
+  });
+
+  it('sets security headers', async () => {
+    const response = await t.http().get('/health');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+  });
+
+  it('answers a malformed JSON body with 400 validation_failed', async () => {
+    const response = await t.http().post('/v1/auth/login').set('content-type', 'application/json').send('{"email":');
+    expect(response.status).toBe(400);
+    expectErrorShape(response.body, 400, 'validation_failed');
+  });
+
+  it('rejects unknown body fields with details', async () => {
+    const response = await t
+      .http()
+      .post('/v1/auth/login')
+      .send({ email: 'a@example.com', password: 'long enough', admin: true });
+    expect(response.status).toBe(400);
+    expectErrorShape(response.body, 400, 'validation_failed');
+    expect(response.body.details).toEqual([{ field: 'admin', message: 'property admin should not exist' }]);
+  });
+
+  it('answers a body over the limit with 413 payload_too_large', async () => {
+    const response = await t
+      .http()
+      .post('/v1/auth/login')
+      .send({ email: 'a@example.com', password: 'x'.repeat(4096) });
+    expect(response.status).toBe(413);
+    expectErrorShape(response.body, 413, 'payload_too_large');
+  });
+
+  it('answers a non-JSON body with 415', async () => {
+    const response = await t.http().post('/v1/auth/login').set('content-type', 'text/plain').send('hello');
+    expect(response.status).toBe(415);
+    expectErrorShape(response.body, 415, 'unsupported_media_type');
+  });
+
+  it('answers a JSON body that is not an object with 400', async () => {
+    const response = await t.http().post('/v1/auth/login').set('content-type', 'application/json').send('[1,2]');
+    expect(response.status).toBe(400);
+    expectErrorShape(response.body, 400, 'validation_failed');
+  });
+
+  it('answers an unknown route with 404 not_found', async () => {
+    const response = await t.http().get('/v1/nothing-here');
+    expect(response.status).toBe(404);
+    expectErrorShape(response.body, 404, 'not_found');
+  });
+
+  it('echoes a plain X-Request-Id', async () => {
+    const response = await t.http().get('/health').set('x-request-id', 'abc-123');
+    expect(response.headers['x-request-id']).toBe('abc-123');
+  });
+});

@@ -1,0 +1,81 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { configureApp, createAdapter } from '../../src/app.factory';
+import { AppModule } from '../../src/app.module';
+import { Clock } from '../../src/common/clock';
+import { EnvOverrides } from '../../src/config/config.module';
+import { loggerParams } from '../../src/logging/logging.module';
+import { createTestDatabase, TestDatabase } from './test-database';
+import { FakeClock } from './fake-clock';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: () => ReturnType<typeof request>;
+  dataSource: DataSource;
+  clock: FakeClock;
+  database: TestDatabase;
+  /** Every log line written so far, when started with `captureLogs`. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: EnvOverrides;
+  captureLogs?: boolean;
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Reuse a database (a second instance, or a restart). */
+  database?: TestDatabase;
+}
+
+const TEST_ENV: EnvOverrides = {
+  NODE_ENV: 'test',
+  JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long',
+  LOG_LEVEL: 'silent',
+  AUTH_RATE_LIMIT_MAX: '10000',
+};
+
+/** Boots the real AppModule over HTTP (Fastify), on a fresh database unless one is given. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const env = { ...TEST_ENV, ...database.env, ...(options.captureLogs ? { LOG_LEVEL: 'trace' } : {}), ...options.env };
+  const clock = new FakeClock();
+  const logs: string[] = [];
+
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(env)] })
+    .overrideProvider(Clock)
+    .useValue(clock);
+  if (options.captureLogs) {
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    builder = builder.overrideProvider(PARAMS_PROVIDER_TOKEN).useValue(loggerParams({ level: 'trace' }, sink));
+  }
+  if (options.override) builder = options.override(builder);
+  const moduleRef = await builder.compile();
+
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(env), { bufferLogs: true });
+  await configureApp(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+
+  return {
+    app,
+    http: () => request(app.getHttpServer()),
+    dataSource: app.get<DataSource>(getDataSourceToken()),
+    clock,
+    database,
+    logs,
+    close: async () => {
+      await app.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}
