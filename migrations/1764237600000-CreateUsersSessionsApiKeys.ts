@@ -56,10 +56,10 @@ export class CreateUsersSessionsApiKeys1764237600000 implements MigrationInterfa
       ALTER TABLE "sessions" ADD CONSTRAINT "FK_085d540d9f418cfbdc7bd55bb19"
         FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`
-      ALTER TABLE "refresh_tokens" ADD CONSTRAINT "FK_refresh_tokens_session"
+      ALTER TABLE "refresh_tokens" ADD CONSTRAINT "FK_3bf308fa93da3966f9e76fcfba4"
         FOREIGN KEY ("session_id") REFERENCES "sessions"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`
-      ALTER TABLE "api_keys" ADD CONSTRAINT "FK_api_keys_user"
+      ALTER TABLE "api_keys" ADD CONSTRAINT "FK_a3baee01d8408cd3c0f89a9a973"
         FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
   }
 
