@@ -50,7 +50,7 @@ describe('Schema', () => {
         const rows = await sources[0].query(`SELECT name FROM migrations`);
         expect(rows).toHaveLength(sources[0].migrations.length);
       } finally {
-        await Promise.all(sources.map((source) => source.isInitialized && source.destroy()));
+        await Promise.all(sources.filter((source) => source.isInitialized).map((source) => source.destroy()));
         await database.drop();
       }
     });

@@ -12,13 +12,20 @@ const UNAVAILABLE_MESSAGES = [
 
 /** True when the error means "the database cannot be reached", not "the query was wrong". */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code ?? (error as { driverError?: { code?: unknown } }).driverError?.code;
+  // Duck-typed: socket errors may come from another realm, where `instanceof Error` is false.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, driverError, errors, message } = error as {
+    code?: unknown;
+    driverError?: unknown;
+    errors?: unknown;
+    message?: unknown;
+  };
   if (typeof code === 'string') {
     if (UNAVAILABLE_ERRNO.has(code) || UNAVAILABLE_SQLSTATE.has(code) || code.startsWith('08')) return true;
   }
-  if (error instanceof AggregateError && error.errors.some(isDatabaseUnavailable)) return true;
-  return UNAVAILABLE_MESSAGES.some((message) => error.message.includes(message));
+  if (driverError && isDatabaseUnavailable(driverError)) return true;
+  if (Array.isArray(errors) && errors.some(isDatabaseUnavailable)) return true; // AggregateError: one per address
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((known) => message.includes(known));
 }
 
 export function isUniqueViolation(error: unknown): error is QueryFailedError {

@@ -41,8 +41,8 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
   }
 
   override handleRequest<TUser = Principal>(error: unknown, principal: TUser | false): TUser {
-    if (error instanceof Error) throw error;
-    if (error) throw new Error('Authentication failed');
+    // Rethrown as is: the exception filter maps it (an outage becomes a 503, not a 401).
+    if (error) throw error; // eslint-disable-line @typescript-eslint/only-throw-error
     if (!principal) throw unauthorized('invalid_token', 'Invalid or expired token');
     return principal;
   }
