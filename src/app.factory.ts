@@ -1,5 +1,5 @@
 import helmet from '@fastify/helmet';
-import { HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -42,7 +42,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       forbidNonWhitelisted: true,
       transform: true,
       exceptionFactory: (errors) =>
-        new ApiException(HttpStatus.BAD_REQUEST, 'validation_failed', 'The request is not valid', flatten(errors)),
+        new ApiException('validation_failed', 'The request is not valid', { details: flatten(errors) }),
     }),
   );
   await app.register(helmet, {

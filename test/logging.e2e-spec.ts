@@ -15,7 +15,8 @@ describe('Logs', () => {
     await t.http().get(`/v1/users/me?access_token=${user.accessToken}&key=${key}`).set(bearer(key)).expect(200);
     const refreshed = await t.http().post('/v1/auth/refresh').send({ refresh_token: user.refreshToken }).expect(200);
     await t.http().post('/v1/auth/login').send({ email: user.email, password: 'a wrong password' }).expect(401);
-    await t.http().get('/v1/auth/whoami').set(bearer(`${key.slice(0, -1)}0`)).expect(401);
+    const corrupted = `${key.slice(0, -1)}${key.endsWith('0') ? '1' : '0'}`;
+    await t.http().get('/v1/auth/whoami').set(bearer(corrupted)).expect(401);
     await t.http().post('/v1/api-keys').set(bearer(user.accessToken)).send({ name: 'x', key }).expect(400);
 
     const lines = t.logs.map((line) => JSON.parse(line) as { req?: { id: string; path: string }; res?: unknown });

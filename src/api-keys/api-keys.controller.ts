@@ -1,14 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Authenticated } from '../common/decorators/auth.decorators';
 import { CurrentPrincipal } from '../common/decorators/current-principal.decorator';
-import { ErrorBodyDto } from '../common/filters/error-body.dto';
+import { JSON_BODY_ERRORS } from '../common/errors/error-code';
 import { UuidParam } from '../common/pipes/uuid-param.pipe';
 import { Principal } from '../common/principal';
 import { ApiKeysService } from './api-keys.service';
@@ -27,8 +22,7 @@ export class ApiKeysController {
     summary: 'Create an API key',
     description: 'The response is the only time the full `key` is shown. Store it now.',
   })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: '`api_key_limit_reached`: revoke a key first' })
+  @ApiErrors(...JSON_BODY_ERRORS, 'api_key_limit_reached')
   async create(@CurrentPrincipal() principal: Principal, @Body() body: ApiKeyNameDto): Promise<ApiKeyCreatedDto> {
     const { apiKey, key } = await this.apiKeys.create(principal.userId, body.name);
     return ApiKeyCreatedDto.withSecret(apiKey, key);
@@ -42,16 +36,14 @@ export class ApiKeysController {
 
   @Get(':id')
   @ApiOperation({ operationId: 'getApiKey', summary: 'Get an API key' })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`: the id is not a UUID' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: '`not_found`' })
+  @ApiErrors('validation_failed', 'not_found')
   async get(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam()) id: string): Promise<ApiKeyDto> {
     return ApiKeyDto.from(await this.apiKeys.get(principal.userId, id));
   }
 
   @Patch(':id')
   @ApiOperation({ operationId: 'renameApiKey', summary: 'Rename an API key' })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: '`not_found`' })
+  @ApiErrors(...JSON_BODY_ERRORS, 'not_found')
   async rename(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParam()) id: string,
@@ -67,8 +59,7 @@ export class ApiKeysController {
     summary: 'Revoke an API key',
     description: 'Takes effect at once. Revoking a revoked key is harmless and returns it unchanged.',
   })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`: the id is not a UUID' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: '`not_found`' })
+  @ApiErrors('validation_failed', 'not_found')
   async revoke(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam()) id: string): Promise<ApiKeyDto> {
     return ApiKeyDto.from(await this.apiKeys.revoke(principal.userId, id));
   }

@@ -1,9 +1,9 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
-import { ApiException, notFound, unauthorized } from '../common/errors/api-exception';
+import { ApiException } from '../common/errors/api-exception';
 import { ApiKeyPrincipal } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import {
@@ -45,7 +45,6 @@ export class ApiKeysService {
       const active = await repository.countBy({ userId, revokedAt: IsNull() });
       if (active >= limit) {
         throw new ApiException(
-          HttpStatus.CONFLICT,
           'api_key_limit_reached',
           `You can have at most ${limit} active API keys. Revoke one to create another.`,
         );
@@ -71,7 +70,7 @@ export class ApiKeysService {
   /** Another user's key is indistinguishable from a missing one. */
   async get(userId: string, id: string): Promise<ApiKey> {
     const apiKey = await this.apiKeys.findOneBy({ id, userId });
-    if (!apiKey) throw notFound('API key');
+    if (!apiKey) throw new ApiException('not_found', 'API key not found');
     return apiKey;
   }
 
@@ -95,13 +94,13 @@ export class ApiKeysService {
    */
   async authenticate(token: string): Promise<ApiKeyPrincipal | null> {
     if (!hasApiKeyPrefix(token)) return null;
-    if (!isWellFormedApiKey(token)) throw unauthorized('invalid_token', 'Invalid API key');
+    if (!isWellFormedApiKey(token)) throw new ApiException('invalid_token', 'Invalid API key');
     const apiKey = await this.apiKeys.findOne({
       where: { keyHash: hashApiKey(token) },
       select: { id: true, userId: true, revokedAt: true },
     });
-    if (!apiKey) throw unauthorized('invalid_token', 'Invalid API key');
-    if (apiKey.revokedAt) throw unauthorized('api_key_revoked', 'This API key has been revoked');
+    if (!apiKey) throw new ApiException('invalid_token', 'Invalid API key');
+    if (apiKey.revokedAt) throw new ApiException('api_key_revoked', 'This API key has been revoked');
     this.lastUsed.record(apiKey.id, this.clock.now());
     return { method: 'api_key', userId: apiKey.userId, apiKeyId: apiKey.id };
   }

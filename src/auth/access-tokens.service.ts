@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import { Clock } from '../common/clock';
-import { unauthorized } from '../common/errors/api-exception';
+import { ApiException } from '../common/errors/api-exception';
 import { AppConfig } from '../config/app-config';
 
 export interface AccessTokenClaims {
@@ -39,11 +39,11 @@ export class AccessTokensService {
     try {
       claims = this.jwt.verify<AccessTokenClaims>(token, { clockTimestamp: this.clock.nowSeconds() });
     } catch (error) {
-      if (error instanceof TokenExpiredError) throw unauthorized('token_expired', 'The access token has expired');
-      throw unauthorized('invalid_token', 'Invalid or expired token');
+      if (error instanceof TokenExpiredError) throw new ApiException('token_expired', 'The access token has expired');
+      throw new ApiException('invalid_token', 'Invalid or expired token');
     }
     if (typeof claims.sub !== 'string' || !UUID.test(claims.sub) || typeof claims.sid !== 'string' || !UUID.test(claims.sid)) {
-      throw unauthorized('invalid_token', 'Invalid or expired token');
+      throw new ApiException('invalid_token', 'Invalid or expired token');
     }
     return claims as AccessTokenClaims;
   }

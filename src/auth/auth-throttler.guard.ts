@@ -1,4 +1,4 @@
-import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ApiException } from '../common/errors/api-exception';
 
@@ -9,12 +9,8 @@ import { ApiException } from '../common/errors/api-exception';
 @Injectable()
 export class AuthThrottlerGuard extends ThrottlerGuard {
   protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    return Promise.reject(new ApiException(
-      HttpStatus.TOO_MANY_REQUESTS,
-      'rate_limited',
-      'Too many attempts; try again later',
-      undefined,
-      Math.max(1, detail.timeToBlockExpire),
-    ));
+    return Promise.reject(
+      new ApiException('rate_limited', undefined, { retryAfterS: Math.max(1, detail.timeToBlockExpire) }),
+    );
   }
 }

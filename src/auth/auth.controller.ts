@@ -1,17 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Authenticated, Public } from '../common/decorators/auth.decorators';
 import { ClientInfo } from '../common/decorators/client-info.decorator';
 import { CurrentPrincipal } from '../common/decorators/current-principal.decorator';
-import { ErrorBodyDto } from '../common/filters/error-body.dto';
+import { JSON_BODY_ERRORS } from '../common/errors/error-code';
 import { UuidParam } from '../common/pipes/uuid-param.pipe';
 import { Principal, SessionPrincipal } from '../common/principal';
 import { UsersService } from '../users/users.service';
@@ -35,8 +28,7 @@ export class AuthController {
   @Public()
   @RateLimited()
   @ApiOperation({ operationId: 'signup', summary: 'Create an account and start a session' })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: '`email_taken`' })
+  @ApiErrors(...JSON_BODY_ERRORS, 'email_taken')
   async signup(@Body() body: SignupDto, @ClientInfo() client: Client): Promise<SessionDto> {
     return SessionDto.from(await this.sessions.signUp(body, client));
   }
@@ -46,8 +38,7 @@ export class AuthController {
   @RateLimited()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'login', summary: 'Sign in with email and password' })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
-  @ApiUnauthorizedResponse({ type: ErrorBodyDto, description: '`invalid_credentials`, for a wrong email or password alike' })
+  @ApiErrors(...JSON_BODY_ERRORS, 'invalid_credentials')
   async login(@Body() body: LoginDto, @ClientInfo() client: Client): Promise<SessionDto> {
     return SessionDto.from(await this.sessions.signIn(body, client));
   }
@@ -63,8 +54,7 @@ export class AuthController {
       'The refresh token is spent and a new one returned. A spent token still works for 10 seconds (concurrent tabs); ' +
       'used later, it is treated as stolen and the whole session is revoked.',
   })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
-  @ApiUnauthorizedResponse({ type: ErrorBodyDto, description: '`invalid_refresh_token`' })
+  @ApiErrors(...JSON_BODY_ERRORS, 'invalid_refresh_token')
   async refresh(@Body() body: RefreshDto, @ClientInfo() client: Client): Promise<SessionDto> {
     return SessionDto.from(await this.sessions.refresh(body.refresh_token, client));
   }
@@ -74,7 +64,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'logout', summary: 'End this session, all sessions, or all others' })
   @ApiNoContentResponse({ description: 'Ended' })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
+  @ApiErrors(...JSON_BODY_ERRORS)
   async logout(@CurrentPrincipal() principal: SessionPrincipal, @Body() body: LogoutDto): Promise<void> {
     await this.sessions.logout(principal, body.scope ?? 'local');
   }
@@ -93,8 +83,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'revokeSession', summary: 'End one of your sessions' })
   @ApiNoContentResponse({ description: 'Ended (also when it had already ended)' })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`: the id is not a UUID' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: '`not_found`' })
+  @ApiErrors('validation_failed', 'not_found')
   async revokeSession(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam()) id: string): Promise<void> {
     await this.sessions.revoke(principal.userId, id);
   }

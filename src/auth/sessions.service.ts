@@ -1,10 +1,10 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
-import { ApiException, notFound, unauthorized } from '../common/errors/api-exception';
+import { ApiException } from '../common/errors/api-exception';
 import { SessionPrincipal } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
@@ -40,8 +40,8 @@ export type LogoutScope = 'local' | 'global' | 'others';
 
 const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-const invalidCredentials = () => unauthorized('invalid_credentials', 'Invalid email or password');
-const invalidRefreshToken = () => unauthorized('invalid_refresh_token', 'Invalid refresh token; sign in again');
+const invalidCredentials = () => new ApiException('invalid_credentials', 'Invalid email or password');
+const invalidRefreshToken = () => new ApiException('invalid_refresh_token', 'Invalid refresh token; sign in again');
 
 /** Sign-up, sign-in, refresh-token rotation with reuse detection, and session revocation. */
 @Injectable()
@@ -69,7 +69,7 @@ export class SessionsService {
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ApiException(HttpStatus.CONFLICT, 'email_taken', 'An account with this email already exists');
+        throw new ApiException('email_taken');
       }
       throw error;
     }
@@ -133,7 +133,7 @@ export class SessionsService {
   /** Idempotent; another user's session is a 404. */
   async revoke(userId: string, sessionId: string): Promise<void> {
     const session = await this.sessions.findOneBy({ id: sessionId, userId });
-    if (!session) throw notFound('Session');
+    if (!session) throw new ApiException('not_found', 'Session not found');
     if (!session.revokedAt) await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
   }
 
@@ -145,7 +145,7 @@ export class SessionsService {
       select: { id: true, userId: true, revokedAt: true },
     });
     if (!session || session.revokedAt || session.userId !== claims.sub) {
-      throw unauthorized('invalid_token', 'This session has ended; sign in again');
+      throw new ApiException('invalid_token', 'This session has ended; sign in again');
     }
     return { method: 'session', userId: claims.sub, sessionId: claims.sid };
   }

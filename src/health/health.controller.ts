@@ -1,10 +1,9 @@
-import { Controller, Get, HttpStatus } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators/auth.decorators';
 import { ApiException } from '../common/errors/api-exception';
-import { ErrorBodyDto } from '../common/filters/error-body.dto';
 
 const PING_TIMEOUT_MS = 2000;
 
@@ -23,7 +22,6 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ operationId: 'health', summary: 'Liveness and a database round trip' })
-  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: '`service_unavailable`: the database cannot be reached' })
   async check(): Promise<HealthDto> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -32,7 +30,7 @@ export class HealthController {
     try {
       await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
     } catch {
-      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, 'service_unavailable', 'The database cannot be reached');
+      throw new ApiException('service_unavailable', 'The database cannot be reached');
     } finally {
       clearTimeout(timer);
     }

@@ -2,15 +2,34 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { API_KEY_SCHEME, SESSION_SCHEME } from '../common/decorators/auth.decorators';
 
+const DESCRIPTION = `
+Authenticate every \`/v1\` call with \`Authorization: Bearer <token>\`, where the token is either:
+
+- an **API key** (\`mgp_\` + 40 hex characters) for servers, scripts and CI. Create one with
+  \`POST /v1/api-keys\`; the key is shown once. It works until revoked.
+- a **session token**: a one-hour JWT from \`POST /v1/auth/login\` or \`/signup\`, renewed with
+  \`POST /v1/auth/refresh\` and a rotating refresh token. For browser apps.
+
+Signup, login, refresh and \`/health\` need no credential.
+
+Every error has the body \`{statusCode, error, code, message}\` (400s may add \`details\`), where
+\`code\` is stable and machine-readable (see the \`ErrorCode\` schema). A 401 carries an RFC 6750
+\`WWW-Authenticate\` header.
+`.trim();
+
+const TAGS: [string, string][] = [
+  ['Auth', 'Sign-up, sign-in, refresh-token rotation, sign-out and sessions'],
+  ['API keys', 'Long-lived keys for servers, scripts and CI'],
+  ['Users', 'The signed-in user'],
+  ['Health', 'Liveness and database reachability'],
+];
+
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('Magpipe Auth API')
-    .setDescription(
-      'Authenticate with `Authorization: Bearer <token>`, where the token is either an API key (`mgp_...`, for servers, ' +
-        'scripts and CI) or a session access token (a one-hour JWT from login, for browser apps). ' +
-        'Every error has the body `{statusCode, error, code, message}` with a stable `code`.',
-    )
+    .setDescription(DESCRIPTION)
     .setVersion('1.0.0')
+    .setLicense('Proprietary', 'https://example.com/license')
     .addServer('/', 'This server')
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', bearerFormat: 'mgp_...', description: 'An API key: `mgp_` and 40 hex characters' },
@@ -19,13 +38,23 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A session access token from login or refresh' },
       SESSION_SCHEME,
-    )
-    .build();
-  return sortKeys(
-    SwaggerModule.createDocument(app, config, {
-      operationIdFactory: (_controller, method) => method,
-    }),
-  );
+    );
+  for (const [name, description] of TAGS) builder.addTag(name, description);
+
+  const document = SwaggerModule.createDocument(app, builder.build(), {
+    operationIdFactory: (_controller, method) => method,
+  });
+  markPublicOperations(document);
+  return sortKeys(document);
+}
+
+/** Operations without a security requirement are the `@Public()` ones; say so explicitly. */
+function markPublicOperations(document: OpenAPIObject): void {
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations) as { security?: unknown[]; operationId?: string }[]) {
+      if (operation.operationId && !operation.security) operation.security = [];
+    }
+  }
 }
 
 /** Swagger UI at /docs and the spec at /docs/openapi.json. */
@@ -33,8 +62,13 @@ export function setupSwagger(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
-    swaggerOptions: { persistAuthorization: false },
     customSiteTitle: 'Magpipe Auth API',
+    // Behind a proxy that mounts the service under a prefix, "Try it out" must call that prefix.
+    patchDocumentOnRequest: (request, _response, document) => {
+      const prefix = (request as { headers?: Record<string, unknown> }).headers?.['x-forwarded-prefix'];
+      if (typeof prefix !== 'string' || !/^\/[\w\-./]*$/.test(prefix)) return document;
+      return { ...document, servers: [{ url: prefix.replace(/\/?$/, '/'), description: 'This server' }] };
+    },
   });
 }
 

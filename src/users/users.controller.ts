@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Authenticated } from '../common/decorators/auth.decorators';
 import { CurrentPrincipal } from '../common/decorators/current-principal.decorator';
-import { ErrorBodyDto } from '../common/filters/error-body.dto';
+import { JSON_BODY_ERRORS } from '../common/errors/error-code';
 import { Principal } from '../common/principal';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserDto } from './dto/user.dto';
@@ -22,7 +23,7 @@ export class UsersController {
 
   @Patch('me')
   @ApiOperation({ operationId: 'updateMe', summary: "Change the signed-in user's name" })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`' })
+  @ApiErrors(...JSON_BODY_ERRORS)
   async updateMe(@CurrentPrincipal() principal: Principal, @Body() body: UpdateUserDto): Promise<UserDto> {
     return UserDto.from(await this.users.rename(principal.userId, body.name));
   }

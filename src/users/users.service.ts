@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { notFound } from '../common/errors/api-exception';
+import { ApiException } from '../common/errors/api-exception';
 import { User } from './user.entity';
 
 export interface NewUser {
@@ -31,7 +31,7 @@ export class UsersService {
 
   async getById(id: string): Promise<User> {
     const user = await this.findById(id);
-    if (!user) throw notFound('User');
+    if (!user) throw new ApiException('not_found', 'User not found');
     return user;
   }
 

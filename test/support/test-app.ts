@@ -10,6 +10,8 @@ import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
 import { EnvOverrides } from '../../src/config/config.module';
 import { loggerParams } from '../../src/logging/logging.module';
+import { buildOpenApiDocument } from '../../src/openapi/swagger';
+import { OpenApiContract } from './openapi-contract';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { FakeClock } from './fake-clock';
 
@@ -21,6 +23,8 @@ export interface TestApp {
   database: TestDatabase;
   /** Every log line written so far, when started with `captureLogs`. */
   logs: string[];
+  /** Every response is checked against the OpenAPI document; violations fail `close()`. */
+  contract: OpenApiContract;
   close(): Promise<void>;
 }
 
@@ -63,6 +67,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(env), { bufferLogs: true });
   await configureApp(app);
+  const contract = new OpenApiContract(buildOpenApiDocument(app));
+  contract.attach(app.getHttpAdapter().getInstance());
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 
@@ -73,9 +79,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock,
     database,
     logs,
+    contract,
     close: async () => {
       await app.close();
       if (!options.database) await database.drop();
+      expect(contract.violations).toEqual([]);
     },
   };
 }

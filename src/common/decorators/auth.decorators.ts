@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorBodyDto } from '../filters/error-body.dto';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiErrors } from './api-errors.decorator';
 
 export const AUTH_POLICY = 'auth:policy';
 
@@ -10,27 +10,24 @@ export type AuthPolicy = 'public' | 'any_credential' | 'session_only';
 export const API_KEY_SCHEME = 'api_key';
 export const SESSION_SCHEME = 'session';
 
-/** No credential needed (signup, login, refresh, health, docs). */
-export const Public = () => SetMetadata(AUTH_POLICY, 'public' satisfies AuthPolicy);
+/** Errors any route can answer, whatever its credentials. */
+const SERVER_ERRORS = ['internal_error', 'service_unavailable'] as const;
+
+/** No credential needed (signup, login, refresh, health). */
+export const Public = () => applyDecorators(SetMetadata(AUTH_POLICY, 'public' satisfies AuthPolicy), ApiErrors(...SERVER_ERRORS));
 
 /**
  * A bearer credential is required: an API key or a session token, or with
  * `sessionOnly` a session token only. Also documents the security schemes
- * and the 401 response.
+ * and the credential errors.
  */
 export function Authenticated(options: { sessionOnly?: boolean } = {}) {
   const policy: AuthPolicy = options.sessionOnly ? 'session_only' : 'any_credential';
-  const decorators = [
+  const credentialErrors = ['missing_authorization', 'invalid_token', 'token_expired', 'api_key_revoked'] as const;
+  return applyDecorators(
     SetMetadata(AUTH_POLICY, policy),
-    ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'Missing, invalid, expired or revoked credential' }),
-  ];
-  if (options.sessionOnly) {
-    decorators.push(
-      ApiBearerAuth(SESSION_SCHEME),
-      ApiForbiddenResponse({ type: ErrorBodyDto, description: '`session_required`: called with an API key' }),
-    );
-  } else {
-    decorators.push(ApiBearerAuth(API_KEY_SCHEME), ApiBearerAuth(SESSION_SCHEME));
-  }
-  return applyDecorators(...decorators);
+    ...(options.sessionOnly
+      ? [ApiBearerAuth(SESSION_SCHEME), ApiErrors(...credentialErrors, 'session_required', ...SERVER_ERRORS)]
+      : [ApiBearerAuth(API_KEY_SCHEME), ApiBearerAuth(SESSION_SCHEME), ApiErrors(...credentialErrors, ...SERVER_ERRORS)]),
+  );
 }

@@ -1,29 +1,27 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
-import { ErrorCode } from './error-code';
+import { HttpException } from '@nestjs/common';
+import { ERROR_CATALOGUE, ErrorCode } from './error-code';
 
 export interface FieldError {
   field: string;
   message: string;
 }
 
+export interface ApiExceptionExtras {
+  details?: FieldError[];
+  /** Seconds, sent as `Retry-After`. */
+  retryAfterS?: number;
+}
+
 /**
- * An error with a stable `code`. The exception filter turns it into the body
- * from API.md: `{ statusCode, error, code, message, details? }`.
+ * An error with a stable `code`; the HTTP status follows from the code. The
+ * exception filter turns it into the body from API.md.
  */
 export class ApiException extends HttpException {
   constructor(
-    status: HttpStatus,
     readonly code: ErrorCode,
-    message: string,
-    readonly details?: FieldError[],
-    /** Seconds, sent as `Retry-After`. */
-    readonly retryAfterS?: number,
+    message: string = ERROR_CATALOGUE[code][1],
+    readonly extras: ApiExceptionExtras = {},
   ) {
-    super(message, status);
+    super(message, ERROR_CATALOGUE[code][0]);
   }
 }
-
-export const unauthorized = (code: ErrorCode, message: string) =>
-  new ApiException(HttpStatus.UNAUTHORIZED, code, message);
-
-export const notFound = (what: string) => new ApiException(HttpStatus.NOT_FOUND, 'not_found', `${what} not found`);

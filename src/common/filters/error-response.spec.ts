@@ -1,11 +1,11 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { unauthorized } from '../errors/api-exception';
+import { ApiException } from '../errors/api-exception';
 import { toErrorResponse } from './error-response';
 
 describe('toErrorResponse', () => {
   it('adds a bare challenge when no credentials were sent', () => {
-    const { body, headers } = toErrorResponse(unauthorized('missing_authorization', 'Authorization header is required'));
+    const { body, headers } = toErrorResponse(new ApiException('missing_authorization', 'Authorization header is required'));
     expect(body).toEqual({
       statusCode: 401,
       error: 'Unauthorized',
@@ -16,7 +16,7 @@ describe('toErrorResponse', () => {
   });
 
   it('adds an RFC 6750 error challenge otherwise', () => {
-    const { headers } = toErrorResponse(unauthorized('api_key_revoked', 'This API key has been revoked'));
+    const { headers } = toErrorResponse(new ApiException('api_key_revoked', 'This API key has been revoked'));
     expect(headers['www-authenticate']).toBe(
       'Bearer realm="magpipe", error="invalid_token", error_description="This API key has been revoked"',
     );

@@ -59,13 +59,7 @@ interface Classified {
 
 function classify(error: unknown): Classified {
   if (error instanceof ApiException) {
-    return {
-      status: error.getStatus(),
-      code: error.code,
-      message: error.message,
-      details: error.details,
-      retryAfterS: error.retryAfterS,
-    };
+    return { status: error.getStatus(), code: error.code, message: error.message, ...error.extras };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -1,9 +1,9 @@
-import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { FastifyRequest } from 'fastify';
 import { AUTH_POLICY, AuthPolicy } from '../decorators/auth.decorators';
-import { ApiException, unauthorized } from '../errors/api-exception';
+import { ApiException } from '../errors/api-exception';
 import { Principal } from '../principal';
 
 const BEARER_HEADER = /^Bearer [^\s]+$/i;
@@ -26,16 +26,16 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
     if (policy === 'public') return true;
 
     const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization?.trim();
-    if (!header) throw unauthorized('missing_authorization', 'Authorization header is required');
+    if (!header) throw new ApiException('missing_authorization', 'Authorization header is required');
     if (!BEARER_HEADER.test(header)) {
-      throw unauthorized('invalid_token', 'Authorization header must be "Bearer <token>"');
+      throw new ApiException('invalid_token', 'Authorization header must be "Bearer <token>"');
     }
 
     await super.canActivate(context);
 
     const principal = context.switchToHttp().getRequest<{ user: Principal }>().user;
     if (policy === 'session_only' && principal.method !== 'session') {
-      throw new ApiException(HttpStatus.FORBIDDEN, 'session_required', 'This route needs a session token, not an API key');
+      throw new ApiException('session_required');
     }
     return true;
   }
@@ -43,7 +43,7 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
   override handleRequest<TUser = Principal>(error: unknown, principal: TUser | false): TUser {
     // Rethrown as is: the exception filter maps it (an outage becomes a 503, not a 401).
     if (error) throw error; // eslint-disable-line @typescript-eslint/only-throw-error
-    if (!principal) throw unauthorized('invalid_token', 'Invalid or expired token');
+    if (!principal) throw new ApiException('invalid_token', 'Invalid or expired token');
     return principal;
   }
 }

@@ -1,11 +1,11 @@
-import { HttpStatus, ParseUUIDPipe } from '@nestjs/common';
+import { ParseUUIDPipe } from '@nestjs/common';
 import { ApiException } from '../errors/api-exception';
 
 /** A path id that is not a UUID is a 400 `validation_failed`, never a database error. */
 export const UuidParam = (field = 'id') =>
   new ParseUUIDPipe({
     exceptionFactory: () =>
-      new ApiException(HttpStatus.BAD_REQUEST, 'validation_failed', `${field} must be a UUID`, [
-        { field, message: `${field} must be a UUID` },
-      ]),
+      new ApiException('validation_failed', `${field} must be a UUID`, {
+        details: [{ field, message: `${field} must be a UUID` }],
+      }),
   });
