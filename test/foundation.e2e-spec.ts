@@ -26,10 +26,14 @@ describe('Foundation: health, docs and the error shape', () => {
     expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/health', '/v1/auth/login', '/v1/api-keys']));
   });
 
-  it('sets security headers', async () => {
+  it('sets security headers, relaxing inline styles for Swagger UI only', async () => {
     const response = await t.http().get('/health');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(response.headers['content-security-policy']).not.toContain('unsafe-inline');
+    const docs = await t.http().get('/docs');
+    expect(docs.headers['content-security-policy']).toContain("style-src 'self' 'unsafe-inline'");
+    expect(docs.headers['content-security-policy']).toContain("script-src 'self';");
   });
 
   it('answers a malformed JSON body with 400 validation_failed', async () => {
