@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
-import { configModule, EnvOverrides } from './config/config.module';
+import { BenchModule } from './bench/bench.module';
+import { configModule, EnvOverrides, readConfig } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
@@ -23,6 +24,7 @@ export class AppModule {
         UsersModule,
         ApiKeysModule,
         AuthModule,
+        ...(readConfig(overrides).bench.routes ? [BenchModule] : []),
       ],
     };
   }

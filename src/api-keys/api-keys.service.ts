@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { ApiException } from '../common/errors/api-exception';
 import { ApiKeyPrincipal } from '../common/principal';
 import { AppConfig } from '../config/app-config';
+import { CoherentCache } from '../database/coherent-cache';
+import { InvalidationBus } from '../database/invalidation-bus';
 import {
   apiKeyDisplayPrefix,
   generateApiKey,
@@ -16,6 +18,13 @@ import {
 import { ApiKey } from './api-key.entity';
 import { LastUsedRecorder } from './last-used.recorder';
 
+/** What verifying a key needs, cached by the key's digest. */
+interface VerifiedKey {
+  id: string;
+  userId: string;
+  revoked: boolean;
+}
+
 export interface CreatedApiKey {
   apiKey: ApiKey;
   /** The full secret; returned once, never stored. */
@@ -24,13 +33,21 @@ export interface CreatedApiKey {
 
 @Injectable()
 export class ApiKeysService {
+  /** Keyed by SHA-256 digest; emptied of a key when it is created or revoked, on every instance. */
+  private readonly verified: CoherentCache<VerifiedKey>;
+
   constructor(
     @InjectRepository(ApiKey) private readonly apiKeys: Repository<ApiKey>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly bus: InvalidationBus,
     private readonly lastUsed: LastUsedRecorder,
     private readonly clock: Clock,
     private readonly config: ConfigService<AppConfig, true>,
-  ) {}
+  ) {
+    this.verified = new CoherentCache<VerifiedKey>(bus, {
+      ...config.get('apiKeys', { infer: true }).cache,
+      keysToForget: (event) => (event.kind === 'api_key_changed' ? [event.keyHash] : []),
+    });
+  }
 
   /**
    * Creates a key, holding a per-user transaction lock while it counts the
@@ -39,7 +56,8 @@ export class ApiKeysService {
   async create(userId: string, name: string): Promise<CreatedApiKey> {
     const limit = this.config.get('apiKeys', { infer: true }).activeLimit;
     const key = generateApiKey();
-    const apiKey = await this.dataSource.transaction(async (manager) => {
+    const keyHash = hashApiKey(key);
+    const apiKey = await this.bus.transactionWithEvents(async (manager, emit) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('api_keys:' || $1, 0))`, [userId]);
       const repository = manager.getRepository(ApiKey);
       const active = await repository.countBy({ userId, revokedAt: IsNull() });
@@ -49,9 +67,9 @@ export class ApiKeysService {
           `You can have at most ${limit} active API keys. Revoke one to create another.`,
         );
       }
-      return repository.save(
-        repository.create({ userId, name, keyPrefix: apiKeyDisplayPrefix(key), keyHash: hashApiKey(key) }),
-      );
+      // Another instance may have cached this digest as unknown (only if it was guessed, but still).
+      emit({ kind: 'api_key_changed', keyHash });
+      return repository.save(repository.create({ userId, name, keyPrefix: apiKeyDisplayPrefix(key), keyHash }));
     });
     return { apiKey, key };
   }
@@ -80,11 +98,14 @@ export class ApiKeysService {
     return this.apiKeys.save(apiKey);
   }
 
-  /** Idempotent: revoking a revoked key returns it unchanged. */
+  /** Takes effect at once on every instance. Idempotent: revoking a revoked key returns it unchanged. */
   async revoke(userId: string, id: string): Promise<ApiKey> {
     const apiKey = await this.get(userId, id);
     if (apiKey.revokedAt) return apiKey;
-    await this.apiKeys.update({ id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    await this.bus.transactionWithEvents(async (manager, emit) => {
+      await manager.update(ApiKey, { id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      emit({ kind: 'api_key_changed', keyHash: apiKey.keyHash });
+    });
     return this.get(userId, id);
   }
 
@@ -95,13 +116,19 @@ export class ApiKeysService {
   async authenticate(token: string): Promise<ApiKeyPrincipal | null> {
     if (!hasApiKeyPrefix(token)) return null;
     if (!isWellFormedApiKey(token)) throw new ApiException('invalid_token', 'Invalid API key');
-    const apiKey = await this.apiKeys.findOne({
-      where: { keyHash: hashApiKey(token) },
-      select: { id: true, userId: true, revokedAt: true },
-    });
+    const keyHash = hashApiKey(token);
+    const apiKey = await this.verified.get(keyHash, () => this.findVerifiedKey(keyHash));
     if (!apiKey) throw new ApiException('invalid_token', 'Invalid API key');
-    if (apiKey.revokedAt) throw new ApiException('api_key_revoked', 'This API key has been revoked');
+    if (apiKey.revoked) throw new ApiException('api_key_revoked', 'This API key has been revoked');
     this.lastUsed.record(apiKey.id, this.clock.now());
     return { method: 'api_key', userId: apiKey.userId, apiKeyId: apiKey.id };
+  }
+
+  private async findVerifiedKey(keyHash: string): Promise<VerifiedKey | null> {
+    const apiKey = await this.apiKeys.findOne({
+      where: { keyHash },
+      select: { id: true, userId: true, revokedAt: true },
+    });
+    return apiKey && { id: apiKey.id, userId: apiKey.userId, revoked: apiKey.revokedAt !== null };
   }
 }

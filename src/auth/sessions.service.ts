@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Repository, WhereExpressionBuilder } from 'typeorm';
 import { Clock } from '../common/clock';
 import { ApiException } from '../common/errors/api-exception';
 import { SessionPrincipal } from '../common/principal';
 import { AppConfig } from '../config/app-config';
+import { CoherentCache } from '../database/coherent-cache';
 import { isUniqueViolation } from '../database/database-errors';
+import { InvalidationBus } from '../database/invalidation-bus';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AccessTokensService } from './access-tokens.service';
@@ -38,6 +40,12 @@ interface RefreshTokenRow {
 
 export type LogoutScope = 'local' | 'global' | 'others';
 
+/** What checking an access token's session needs, cached by session id. */
+interface SessionState {
+  userId: string;
+  revoked: boolean;
+}
+
 const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 const invalidCredentials = () => new ApiException('invalid_credentials', 'Invalid email or password');
@@ -47,10 +55,13 @@ const invalidRefreshToken = () => new ApiException('invalid_refresh_token', 'Inv
 @Injectable()
 export class SessionsService {
   private readonly reuseGraceMs: number;
+  /** Revocations reach it on every instance through the invalidation bus. */
+  private readonly sessionStates: CoherentCache<SessionState>;
 
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly bus: InvalidationBus,
     private readonly users: UsersService,
     private readonly passwords: PasswordsService,
     private readonly accessTokens: AccessTokensService,
@@ -58,6 +69,10 @@ export class SessionsService {
     config: ConfigService<AppConfig, true>,
   ) {
     this.reuseGraceMs = config.get('auth', { infer: true }).refreshReuseGraceS * 1000;
+    this.sessionStates = new CoherentCache<SessionState>(bus, {
+      ...config.get('sessions', { infer: true }).cache,
+      keysToForget: (event) => (event.kind === 'sessions_revoked' ? event.sessionIds : []),
+    });
   }
 
   async signUp(input: { email: string; password: string; name?: string }, client: ClientInfo): Promise<IssuedSession> {
@@ -90,7 +105,7 @@ export class SessionsService {
    */
   async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedSession> {
     const now = this.clock.now();
-    const outcome = await this.dataSource.transaction(async (manager) => {
+    const outcome = await this.bus.transactionWithEvents(async (manager, emit) => {
       const [row] = await manager.query<RefreshTokenRow[]>(
         `SELECT t.id, t.session_id, t.spent_at, s.user_id, s.revoked_at
            FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
@@ -102,6 +117,7 @@ export class SessionsService {
       const spentAt = row.spent_at ? new Date(row.spent_at) : null;
       if (spentAt && now.getTime() - spentAt.getTime() > this.reuseGraceMs) {
         await manager.update(Session, { id: row.session_id }, { revokedAt: now });
+        emit({ kind: 'sessions_revoked', sessionIds: [row.session_id] });
         return { kind: 'reused' as const };
       }
       if (!spentAt) await manager.update(RefreshToken, { id: row.id }, { spentAt: now });
@@ -119,11 +135,11 @@ export class SessionsService {
   }
 
   async logout(principal: SessionPrincipal, scope: LogoutScope): Promise<void> {
-    const now = this.clock.now();
-    const active = { userId: principal.userId, revokedAt: IsNull() };
-    if (scope === 'local') await this.sessions.update({ ...active, id: principal.sessionId }, { revokedAt: now });
-    if (scope === 'global') await this.sessions.update(active, { revokedAt: now });
-    if (scope === 'others') await this.sessions.update({ ...active, id: Not(principal.sessionId) }, { revokedAt: now });
+    const { userId, sessionId } = principal;
+    await this.revokeWhere(userId, (where) => {
+      if (scope === 'local') where.andWhere('id = :sessionId', { sessionId });
+      if (scope === 'others') where.andWhere('id <> :sessionId', { sessionId });
+    });
   }
 
   listActive(userId: string): Promise<Session[]> {
@@ -134,20 +150,43 @@ export class SessionsService {
   async revoke(userId: string, sessionId: string): Promise<void> {
     const session = await this.sessions.findOneBy({ id: sessionId, userId });
     if (!session) throw new ApiException('not_found', 'Session not found');
-    if (!session.revokedAt) await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    if (!session.revokedAt) await this.revokeWhere(userId, (where) => where.andWhere('id = :sessionId', { sessionId }));
   }
 
-  /** Verifies an access token and that its session is still live. */
+  /**
+   * Verifies an access token and that its session is still live; at steady
+   * state from memory, since every revocation reaches the cache.
+   */
   async authenticate(accessToken: string): Promise<SessionPrincipal> {
     const claims = this.accessTokens.verify(accessToken);
-    const session = await this.sessions.findOne({
-      where: { id: claims.sid },
-      select: { id: true, userId: true, revokedAt: true },
-    });
-    if (!session || session.revokedAt || session.userId !== claims.sub) {
+    const session = await this.sessionStates.get(claims.sid, () => this.findSessionState(claims.sid));
+    if (!session || session.revoked || session.userId !== claims.sub) {
       throw new ApiException('invalid_token', 'This session has ended; sign in again');
     }
     return { method: 'session', userId: claims.sub, sessionId: claims.sid };
+  }
+
+  private async findSessionState(sessionId: string): Promise<SessionState | null> {
+    const session = await this.sessions.findOne({
+      where: { id: sessionId },
+      select: { id: true, userId: true, revokedAt: true },
+    });
+    return session && { userId: session.userId, revoked: session.revokedAt !== null };
+  }
+
+  /** Ends the user's live sessions that `narrow` selects, and tells every instance. */
+  private async revokeWhere(userId: string, narrow: (where: WhereExpressionBuilder) => void): Promise<void> {
+    await this.bus.transactionWithEvents(async (manager, emit) => {
+      const query = manager
+        .createQueryBuilder()
+        .update(Session)
+        .set({ revokedAt: this.clock.now() })
+        .where('user_id = :userId AND revoked_at IS NULL', { userId });
+      narrow(query);
+      const result = await query.returning('id').execute();
+      const sessionIds = (result.raw as { id: string }[]).map((row) => row.id);
+      if (sessionIds.length > 0) emit({ kind: 'sessions_revoked', sessionIds });
+    });
   }
 
   private async startSession(manager: EntityManager, user: User, client: ClientInfo): Promise<IssuedSession> {

@@ -18,8 +18,17 @@ export interface AppConfig {
     rateLimitMax: number;
     rateLimitWindowS: number;
   };
-  apiKeys: { activeLimit: number; lastUsedFlushMs: number };
+  apiKeys: { activeLimit: number; lastUsedFlushMs: number; cache: CredentialCacheConfig };
+  sessions: { cache: CredentialCacheConfig };
+  /** Routes used only by `npm run bench`. */
+  bench: { routes: boolean };
   logging: { level: EnvSchema['LOG_LEVEL'] };
+}
+
+export interface CredentialCacheConfig {
+  max: number;
+  ttlMs: number;
+  absentTtlMs: number;
 }
 
 export interface EmbeddedDatabaseConfig {
@@ -64,6 +73,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   const migrationsRun = parsed.DB_MIGRATIONS_RUN;
+  const credentialCache: CredentialCacheConfig = {
+    max: parsed.CREDENTIAL_CACHE_MAX,
+    ttlMs: parsed.CREDENTIAL_CACHE_TTL_S * 1000,
+    absentTtlMs: 10_000,
+  };
   return {
     http: { port: parsed.PORT, bodyLimitBytes: parsed.BODY_LIMIT_BYTES, trustProxy: parsed.TRUST_PROXY },
     database: parsed.DATABASE_URL
@@ -78,7 +92,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       rateLimitMax: parsed.AUTH_RATE_LIMIT_MAX,
       rateLimitWindowS: parsed.AUTH_RATE_LIMIT_WINDOW_S,
     },
-    apiKeys: { activeLimit: parsed.API_KEY_LIMIT, lastUsedFlushMs: parsed.API_KEY_LAST_USED_FLUSH_MS },
+    apiKeys: {
+      activeLimit: parsed.API_KEY_LIMIT,
+      lastUsedFlushMs: parsed.API_KEY_LAST_USED_FLUSH_MS,
+      cache: credentialCache,
+    },
+    sessions: { cache: credentialCache },
+    bench: { routes: parsed.BENCH_ROUTES },
     logging: { level: parsed.LOG_LEVEL },
   };
 }

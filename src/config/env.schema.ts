@@ -72,6 +72,20 @@ export class EnvSchema {
   @Max(5000)
   API_KEY_LAST_USED_FLUSH_MS = 2000;
 
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  CREDENTIAL_CACHE_MAX = 10_000;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  CREDENTIAL_CACHE_TTL_S = 300;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  BENCH_ROUTES = false;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 

@@ -6,6 +6,7 @@ import { Session } from '../auth/session.entity';
 import { User } from '../users/user.entity';
 import { migrations } from '../../migrations';
 import { singleConnectionPGliteDriver } from './single-connection-pglite.pool';
+import { QueryCountingLogger } from './query-counting.logger';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 export const entities = [User, Session, RefreshToken, ApiKey];
@@ -26,7 +27,8 @@ export function buildDataSourceOptions(database: AppConfig['database']): DataSou
     migrationsRun: database.migrationsRun,
     installExtensions: false,
     uuidExtension: 'pgcrypto' as const,
-    logging: false,
+    logger: new QueryCountingLogger(),
+    maxQueryExecutionTime: 1000,
   };
   if (database.kind === 'server') {
     return {

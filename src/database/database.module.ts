@@ -1,9 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
+import { InvalidationBus } from './invalidation-bus';
 import { runMigrationsLocked } from './run-migrations-locked';
 
 async function createDataSource(options?: DataSourceOptions): Promise<DataSource> {
@@ -13,7 +14,10 @@ async function createDataSource(options?: DataSourceOptions): Promise<DataSource
   return dataSource;
 }
 
+@Global()
 @Module({
+  providers: [InvalidationBus],
+  exports: [InvalidationBus],
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [ConfigService],

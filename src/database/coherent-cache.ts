@@ -1,0 +1,65 @@
+/**
+ * An in-process cache of verification results that stays coherent with the
+ * database: it answers from memory only while the invalidation bus is
+ * trusted, and it never stores a value read before an invalidation that
+ * arrived while the read was in flight (the read might predate the change).
+ */
+import { LRUCache } from 'lru-cache';
+import { CredentialCacheSubscriber, CredentialEvent, InvalidationBus } from './invalidation-bus';
+
+const ABSENT = Symbol('absent');
+
+export interface CoherentCacheOptions {
+  max: number;
+  /** How long a found value may be served from memory. */
+  ttlMs: number;
+  /** How long "not found" may be served from memory. */
+  absentTtlMs: number;
+  /** Which keys an event makes stale. */
+  keysToForget(event: CredentialEvent): string[];
+}
+
+export class CoherentCache<V extends object> implements CredentialCacheSubscriber {
+  private readonly entries: LRUCache<string, V | typeof ABSENT>;
+  /** Bumped by every invalidation; a load that saw it change does not store its result. */
+  private generation = 0;
+
+  constructor(
+    private readonly bus: InvalidationBus,
+    private readonly options: CoherentCacheOptions,
+  ) {
+    this.entries = new LRUCache<string, V | typeof ABSENT>({ max: options.max, ttl: options.ttlMs });
+    bus.subscribe(this);
+  }
+
+  /** The cached value, or what `load` finds (cached when safe). */
+  async get(key: string, load: () => Promise<V | null>): Promise<V | null> {
+    if (this.bus.isTrusted) {
+      const cached = this.entries.get(key);
+      if (cached !== undefined) return cached === ABSENT ? null : cached;
+    }
+    const generation = this.generation;
+    const value = await load();
+    if (this.bus.isTrusted && generation === this.generation) {
+      if (value) this.entries.set(key, value);
+      else this.entries.set(key, ABSENT, { ttl: this.options.absentTtlMs });
+    }
+    return value;
+  }
+
+  apply(event: CredentialEvent): void {
+    const keys = this.options.keysToForget(event);
+    if (keys.length === 0) return;
+    this.generation++;
+    for (const key of keys) this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -1,0 +1,99 @@
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { crc32 } from 'node:zlib';
+import { Client } from 'pg';
+import { LastUsedRecorder } from '../src/api-keys/last-used.recorder';
+import { InvalidationBus, LISTENER_APPLICATION_NAME } from '../src/database/invalidation-bus';
+import { bearer, createApiKey, signUp } from './support/factories';
+import { startTestApp, TestApp } from './support/test-app';
+import { serverUrl } from './support/test-database';
+
+const checksummed = (body: string) => `${body}${crc32(body).toString(16).padStart(8, '0')}`;
+
+describe('Verification from memory', () => {
+  let t: TestApp;
+  let queries: jest.SpyInstance;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { BENCH_ROUTES: 'true', API_KEY_LAST_USED_FLUSH_MS: '5000' } });
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    await t.app.get(LastUsedRecorder).flush();
+    queries = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+  });
+  afterEach(() => queries.mockRestore());
+
+  const authenticated = (token: string) => t.http().get('/bench/authenticated').set(bearer(token));
+
+  it('verifies a known API key with no database query after its first use', async () => {
+    const user = await signUp(t);
+    const { key } = await createApiKey(t, user.accessToken);
+    await authenticated(key).expect(200);
+    queries.mockClear();
+    for (let i = 0; i < 20; i++) await authenticated(key).expect(200);
+    expect(queries).not.toHaveBeenCalled();
+  });
+
+  it('verifies a session token with no database query after its first use', async () => {
+    const user = await signUp(t);
+    await authenticated(user.accessToken).expect(200);
+    queries.mockClear();
+    for (let i = 0; i < 20; i++) await authenticated(user.accessToken).expect(200);
+    expect(queries).not.toHaveBeenCalled();
+  });
+
+  it('remembers an unknown well-formed key briefly, and never looks up malformed ones', async () => {
+    const unknown = checksummed(`mgp_${'cd'.repeat(16)}`);
+    await authenticated(unknown).expect(401);
+    queries.mockClear();
+    for (let i = 0; i < 10; i++) {
+      expect((await authenticated(unknown).expect(401)).body.code).toBe('invalid_token');
+      expect((await authenticated(`mgp_${'ab'.repeat(20)}`).expect(401)).body.code).toBe('invalid_token');
+    }
+    expect(queries).not.toHaveBeenCalled();
+  });
+
+  it('still revokes at once: a revoked key is refused on its next use', async () => {
+    const user = await signUp(t);
+    const { id, key } = await createApiKey(t, user.accessToken);
+    await authenticated(key).expect(200);
+    await t.http().delete(`/v1/api-keys/${id}`).set(bearer(user.accessToken)).expect(200);
+    expect((await authenticated(key).expect(401)).body.code).toBe('api_key_revoked');
+  });
+
+  it('still ends sessions at once: a logged-out token is refused on its next use', async () => {
+    const user = await signUp(t);
+    await authenticated(user.accessToken).expect(200);
+    await t.http().post('/v1/auth/logout').set(bearer(user.accessToken)).send({ scope: 'global' }).expect(204);
+    expect((await authenticated(user.accessToken).expect(401)).body.code).toBe('invalid_token');
+  });
+
+  (serverUrl() ? describe : describe.skip)('when the listening connection drops (server only)', () => {
+    it('goes to the database until it has listened again, so a missed revocation is never served', async () => {
+      const user = await signUp(t);
+      const { id, key } = await createApiKey(t, user.accessToken);
+      await authenticated(key).expect(200);
+      await authenticated(user.accessToken).expect(200);
+
+      const admin = new Client({ connectionString: t.database.url });
+      await admin.connect();
+      try {
+        // Cut the listener, then revoke behind the service's back: no notification can arrive.
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [
+          LISTENER_APPLICATION_NAME,
+        ]);
+        await admin.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [id]);
+        await admin.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1`, [user.sessionId]);
+      } finally {
+        await admin.end();
+      }
+      expect((await authenticated(key).expect(401)).body.code).toBe('api_key_revoked');
+      expect((await authenticated(user.accessToken).expect(401)).body.code).toBe('invalid_token');
+
+      const bus = t.app.get(InvalidationBus);
+      const deadline = Date.now() + 5000;
+      while (!bus.isTrusted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(bus.isTrusted).toBe(true);
+      expect((await authenticated(key).expect(401)).body.code).toBe('api_key_revoked');
+    });
+  });
+});
