@@ -10,11 +10,12 @@ import { readConfig, EnvOverrides } from './config/config.module';
 import { requestId } from './logging/request-id';
 import { setupSwagger } from './openapi/swagger';
 
+/** Nest's own body parser is off: `configureApp` installs the JSON parser. */
+export const APP_OPTIONS = { bufferLogs: true, bodyParser: false };
+
 /** Builds the application with every global concern applied. It does not listen. */
 export async function createApp(env: EnvOverrides = {}): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), createAdapter(env), {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), createAdapter(env), APP_OPTIONS);
   await configureApp(app);
   return app;
 }
@@ -30,6 +31,11 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies are JSON only: anything else is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
+  // Many clients label a bodiless DELETE or POST as JSON; an empty body is no body, not a 400.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body.length === 0 ? done(null, undefined) : parseJson(request, body.toString(), done),
+  );
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

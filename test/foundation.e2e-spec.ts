@@ -1,3 +1,4 @@
+import { createApiKey, signUp } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('Foundation: health, docs and the error shape', () => {
@@ -82,5 +83,44 @@ describe('Foundation: health, docs and the error shape', () => {
   it('echoes a plain X-Request-Id', async () => {
     const response = await t.http().get('/health').set('x-request-id', 'abc-123');
     expect(response.headers['x-request-id']).toBe('abc-123');
+  });
+});
+
+describe('Empty bodies labelled as JSON', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('are no body: a DELETE works, and a POST that needs fields says which', async () => {
+    const signup = await t.http().post('/v1/auth/signup').set('content-type', 'application/json').send('');
+    expect(signup.status).toBe(400);
+    expect(signup.body.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['email', 'password']));
+
+    const user = await signUp(t);
+    const { id } = await createApiKey(t, user.accessToken);
+    await t
+      .http()
+      .delete(`/v1/api-keys/${id}`)
+      .set('Authorization', `Bearer ${user.accessToken}`)
+      .set('content-type', 'application/json')
+      .expect(200);
+    await t
+      .http()
+      .post('/v1/auth/logout')
+      .set('Authorization', `Bearer ${user.accessToken}`)
+      .set('content-type', 'application/json')
+      .expect(204);
+  });
+
+  it('still refuses malformed JSON and prototype poisoning', async () => {
+    const poisoned = await t
+      .http()
+      .post('/v1/auth/login')
+      .set('content-type', 'application/json')
+      .send('{"email":"a@example.com","password":"long enough","__proto__":{"admin":true}}');
+    expect(poisoned.status).toBe(400);
+    expect(poisoned.body.code).toBe('validation_failed');
   });
 });

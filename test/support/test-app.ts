@@ -5,7 +5,7 @@ import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { configureApp, createAdapter } from '../../src/app.factory';
+import { APP_OPTIONS, configureApp, createAdapter } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
 import { EnvOverrides } from '../../src/config/config.module';
@@ -65,7 +65,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
 
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(env), { bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(env), APP_OPTIONS);
   await configureApp(app);
   const contract = new OpenApiContract(buildOpenApiDocument(app));
   contract.attach(app.getHttpAdapter().getInstance());

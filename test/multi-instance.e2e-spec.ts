@@ -1,0 +1,78 @@
+import { AppProcess, startAppProcess } from './support/app-process';
+import { createTestDatabase, serverUrl, TestDatabase } from './support/test-database';
+
+jest.setTimeout(180_000);
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** Two processes on one PostgreSQL database: a revocation on one is honoured by the other within a second. */
+(serverUrl() ? describe : describe.skip)('Revocation across instances (server only)', () => {
+  let database: TestDatabase;
+  let a: AppProcess;
+  let b: AppProcess;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const env = { DATABASE_URL: database.url!, JWT_SECRET: 'multi-instance-secret-of-at-least-32-bytes', AUTH_RATE_LIMIT_MAX: '1000' };
+    [a, b] = await Promise.all([startAppProcess(env), startAppProcess(env)]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await database?.drop();
+  });
+
+  const call = async (base: string, path: string, init: RequestInit & { token?: string } = {}) => {
+    const headers: Record<string, string> = { ...JSON_HEADERS };
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    const response = await fetch(`${base}${path}`, { ...init, headers });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, any> };
+  };
+
+  /** Milliseconds until `probe` answers 401 with `code`. */
+  const timeUntilRefused = async (probe: () => ReturnType<typeof call>, code: string): Promise<number> => {
+    const start = Date.now();
+    while (Date.now() - start < 5000) {
+      const response = await probe();
+      if (response.status === 401) {
+        expect(response.body.code).toBe(code);
+        return Date.now() - start;
+      }
+      expect(response.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return Infinity;
+  };
+
+  it('a key revoked through A is refused by B within 1 second', async () => {
+    const signup = await call(a.url, '/v1/auth/signup', {
+      method: 'POST',
+      body: JSON.stringify({ email: `multi-${Date.now()}@example.com`, password: 'correct horse battery' }),
+    });
+    expect(signup.status).toBe(201);
+    const created = await call(a.url, '/v1/api-keys', {
+      method: 'POST',
+      token: signup.body.access_token,
+      body: JSON.stringify({ name: 'multi-instance' }),
+    });
+    expect(created.status).toBe(201);
+    const key = created.body.key as string;
+    expect((await call(b.url, '/v1/auth/whoami', { token: key })).status).toBe(200); // B now has it in memory
+
+    const revoked = await call(a.url, `/v1/api-keys/${created.body.id}`, { method: 'DELETE', token: signup.body.access_token });
+    expect(revoked.status).toBe(200);
+    expect(await timeUntilRefused(() => call(b.url, '/v1/auth/whoami', { token: key }), 'api_key_revoked')).toBeLessThan(1000);
+  });
+
+  it('an access token logged out through A is refused by B within 1 second', async () => {
+    const signup = await call(a.url, '/v1/auth/signup', {
+      method: 'POST',
+      body: JSON.stringify({ email: `multi-logout-${Date.now()}@example.com`, password: 'correct horse battery' }),
+    });
+    const token = signup.body.access_token as string;
+    expect((await call(b.url, '/v1/users/me', { token })).status).toBe(200);
+
+    expect((await call(a.url, '/v1/auth/logout', { method: 'POST', token, body: '{}' })).status).toBe(204);
+    expect(await timeUntilRefused(() => call(b.url, '/v1/users/me', { token }), 'invalid_token')).toBeLessThan(1000);
+  });
+});
