@@ -3,11 +3,14 @@ import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { ApiException, FieldError } from './common/errors/api-exception';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { readConfig, EnvOverrides } from './config/config.module';
+import { AccessLog } from './logging/access-log';
 import { requestId } from './logging/request-id';
+import { createRootLogger } from './logging/root-logger';
 import { setupSwagger } from './openapi/swagger';
 
 /** Nest's own body parser is off: `configureApp` installs the JSON parser. */
@@ -20,9 +23,16 @@ export async function createApp(env: EnvOverrides = {}): Promise<NestFastifyAppl
   return app;
 }
 
-export function createAdapter(env: EnvOverrides = {}): FastifyAdapter {
-  const { http } = readConfig(env);
-  return new FastifyAdapter({ bodyLimit: http.bodyLimitBytes, trustProxy: http.trustProxy, genReqId: requestId });
+/** Fastify, with its own pino logger for the one access-log line per request. */
+export function createAdapter(env: EnvOverrides = {}, logDestination?: DestinationStream): FastifyAdapter {
+  const { http, logging } = readConfig(env);
+  return new FastifyAdapter({
+    bodyLimit: http.bodyLimitBytes,
+    trustProxy: http.trustProxy,
+    genReqId: requestId,
+    loggerInstance: createRootLogger(logging, logDestination),
+    logController: new AccessLog(),
+  });
 }
 
 /** The global setup shared by the server, the e2e tests and the OpenAPI generator. */

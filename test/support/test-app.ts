@@ -10,6 +10,7 @@ import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
 import { EnvOverrides } from '../../src/config/config.module';
 import { loggerParams } from '../../src/logging/logging.module';
+import { createRootLogger } from '../../src/logging/root-logger';
 import { buildOpenApiDocument } from '../../src/openapi/swagger';
 import { OpenApiContract } from './openapi-contract';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -53,19 +54,21 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let builder = Test.createTestingModule({ imports: [AppModule.forRoot(env)] })
     .overrideProvider(Clock)
     .useValue(clock);
-  if (options.captureLogs) {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(...chunk.toString().split('\n').filter(Boolean));
-        done();
-      },
-    });
-    builder = builder.overrideProvider(PARAMS_PROVIDER_TOKEN).useValue(loggerParams({ level: 'trace' }, sink));
+  const sink = options.captureLogs
+    ? new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          logs.push(...chunk.toString().split('\n').filter(Boolean));
+          done();
+        },
+      })
+    : undefined;
+  if (sink) {
+    builder = builder.overrideProvider(PARAMS_PROVIDER_TOKEN).useValue(loggerParams(createRootLogger({ level: 'trace' }, sink)));
   }
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
 
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(env), APP_OPTIONS);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(env, sink), APP_OPTIONS);
   await configureApp(app);
   const contract = new OpenApiContract(buildOpenApiDocument(app));
   contract.attach(app.getHttpAdapter().getInstance());

@@ -1,0 +1,249 @@
+/**
+ * `npm run bench [-- --embedded]`: measures what authentication costs.
+ *
+ * Boots the built service as its own process (on a fresh database on the
+ * local PostgreSQL server, or on the embedded one) with the bench routes, and
+ * drives it with autocannon over 127.0.0.1, each phase bounded in time:
+ *   (a) a public route, (b) the same route with an API key, (c) with a
+ *   session JWT, (d) a flood of random `mgp_` keys, (e) (b) while 20
+ *   concurrent logins run.
+ * Prints req/s, p50, p99 and database queries per request for each, the
+ * ratios b/a, c/a and (e)p99/(b)p99, and the service's RSS; writes the table
+ * to BENCHMARKS.md.
+ */
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PHASE_SECONDS = 8;
+const WARMUP_SECONDS = 2;
+const CONNECTIONS = 32;
+const CONCURRENT_LOGINS = 20;
+
+interface Phase {
+  name: string;
+  label: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  queriesPerRequest: number;
+  non2xx: number;
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const embedded = process.argv.includes('--embedded');
+  const database = embedded ? embeddedDatabase() : await serverDatabase();
+  const service = await startService(database.env);
+  try {
+    const base = service.url;
+    const password = 'bench password 123';
+    const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
+    const session = await post(base, '/v1/auth/signup', { email, password });
+    const accessToken = session.access_token as string;
+    const apiKey = (await post(base, '/v1/api-keys', { name: 'bench' }, accessToken)).key as string;
+
+    const phases: Phase[] = [];
+    const measure = async (name: string, label: string, path: string, options: Partial<autocannon.Options> = {}) => {
+      await run(`${base}${path}`, { ...options, duration: WARMUP_SECONDS });
+      const before = await stats(base);
+      const result = await run(`${base}${path}`, { ...options, duration: PHASE_SECONDS });
+      const after = await stats(base);
+      const requests = result.requests.total;
+      phases.push({
+        name,
+        label,
+        requestsPerSecond: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        // The two stats calls themselves run no query.
+        queriesPerRequest: requests ? (after.queries - before.queries) / requests : 0,
+        non2xx: result.non2xx,
+      });
+      say(`  ${name} ${label}: ${Math.round(result.requests.average)} req/s`);
+    };
+
+    say(`Benchmark on ${embedded ? 'the embedded database (PGlite)' : 'PostgreSQL'}, ${PHASE_SECONDS} s per phase`);
+    const route = '/bench/authenticated';
+    await measure('a', 'public route', '/bench/public');
+    await measure('b', 'API key', route, { headers: { authorization: `Bearer ${apiKey}` } });
+    await measure('c', 'session JWT', route, { headers: { authorization: `Bearer ${accessToken}` } });
+    await measure('d', 'random mgp_ keys', route, {
+      requests: [
+        {
+          setupRequest: (request) => ({
+            ...request,
+            headers: { authorization: `Bearer mgp_${randomBytes(20).toString('hex')}` },
+          }),
+        },
+      ],
+    });
+    const logins = startLogins(base, email, password);
+    await measure('e', `API key during ${CONCURRENT_LOGINS} concurrent logins`, route, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    const loginCount = await logins.stop();
+    const { rss_bytes: rss } = await stats(base);
+
+    const byName = Object.fromEntries(phases.map((phase) => [phase.name, phase]));
+    const ratios = {
+      'b/a': byName.b.requestsPerSecond / byName.a.requestsPerSecond,
+      'c/a': byName.c.requestsPerSecond / byName.a.requestsPerSecond,
+      '(e)p99/(b)p99': byName.e.p99 / Math.max(byName.b.p99, 1),
+    };
+    const report = renderReport(phases, ratios, {
+      mode: embedded ? 'embedded (PGlite)' : 'PostgreSQL server',
+      rssMb: rss / 2 ** 20,
+      loginCount,
+    });
+    say(`\n${report}`);
+    writeFileSync(join(ROOT, 'BENCHMARKS.md'), report);
+  } finally {
+    await service.stop();
+    await database.drop();
+  }
+}
+
+function renderReport(phases: Phase[], ratios: Record<string, number>, run: { mode: string; rssMb: number; loginCount: number }): string {
+  const cpu = cpus();
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpu.length} × ${cpu[0]?.model.trim()}, ` +
+      `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, database: ${run.mode}.`,
+    `autocannon on 127.0.0.1, ${CONNECTIONS} connections, ${PHASE_SECONDS} s per phase after ${WARMUP_SECONDS} s of warm-up.`,
+    '',
+    '| phase | what | req/s | p50 ms | p99 ms | DB queries / request | non-2xx |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...phases.map(
+      (p) =>
+        `| ${p.name} | ${p.label} | ${Math.round(p.requestsPerSecond)} | ${p.p50} | ${p.p99} | ${p.queriesPerRequest.toFixed(3)} | ${p.non2xx} |`,
+    ),
+    '',
+    '| ratio | value | target |',
+    '|---|---:|---|',
+    `| b/a | ${ratios['b/a'].toFixed(2)} | ≥ 0.90 |`,
+    `| c/a | ${ratios['c/a'].toFixed(2)} | ≥ 0.90 |`,
+    `| (e)p99/(b)p99 | ${ratios['(e)p99/(b)p99'].toFixed(2)} | ≤ 2 |`,
+    '',
+    `Service RSS after the run: ${Math.round(run.rssMb)} MB. Logins completed during (e): ${run.loginCount}.`,
+    '(d) sends `mgp_` + 40 random hex characters: the checksum rejects them before any cache or database.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function run(url: string, options: Partial<autocannon.Options>): Promise<autocannon.Result> {
+  return autocannon({ url, connections: CONNECTIONS, ...options });
+}
+
+async function post(base: string, path: string, body: object, token?: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function stats(base: string): Promise<{ queries: number; rss_bytes: number }> {
+  return (await (await fetch(`${base}/bench/stats`)).json()) as { queries: number; rss_bytes: number };
+}
+
+/** CONCURRENT_LOGINS clients logging in back to back until stopped. */
+function startLogins(base: string, email: string, password: string): { stop(): Promise<number> } {
+  let running = true;
+  let count = 0;
+  const workers = Array.from({ length: CONCURRENT_LOGINS }, async () => {
+    while (running) {
+      await post(base, '/v1/auth/login', { email, password });
+      count++;
+    }
+  });
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(workers);
+      return count;
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function embeddedDatabase() {
+  const dir = mkdtempSync(join(tmpdir(), 'magpipe-bench-'));
+  return { env: { DATA_DIR: dir, DATABASE_URL: '' }, drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };
+}
+
+async function serverDatabase() {
+  const name = `magpipe_bench_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: SERVER_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return { env: { DATABASE_URL: url.toString() }, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+async function startService(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      BENCH_ROUTES: 'true',
+      LOG_LEVEL: 'warn',
+      AUTH_RATE_LIMIT_MAX: '1000000',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) throw new Error('the service exited during start-up');
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  process.exit(1);
+});
