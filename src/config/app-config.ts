@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -15,6 +16,8 @@ export interface AppConfig {
     jwtAudience: string;
     accessTokenTtlS: number;
     refreshReuseGraceS: number;
+    /** argon2 computations at once; the rest wait, so logins cannot starve the event loop of CPU. */
+    passwordHashConcurrency: number;
     rateLimitMax: number;
     rateLimitWindowS: number;
   };
@@ -89,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       jwtAudience: parsed.JWT_AUDIENCE,
       accessTokenTtlS: 3600,
       refreshReuseGraceS: 10,
+      passwordHashConcurrency: parsed.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, availableParallelism() - 1),
       rateLimitMax: parsed.AUTH_RATE_LIMIT_MAX,
       rateLimitWindowS: parsed.AUTH_RATE_LIMIT_WINDOW_S,
     },
