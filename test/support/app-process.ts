@@ -2,13 +2,16 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-/** The service running as its own process (`src/main.ts` through ts-node), as in production. */
+/** The service running as its own process, as in production. */
 export interface AppProcess {
   url: string;
   stop(): Promise<void>;
 }
 
-const ROOT = join(__dirname, '..', '..');
+export const ROOT = join(__dirname, '..', '..');
+
+/** `src/main.ts` through ts-node (no build needed), or the built `dist/src/main.js`. */
+export type AppEntry = 'source' | 'built';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -18,9 +21,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
+/** Starts the service and resolves once GET /health answers 200. */
+export async function startAppProcess(env: Record<string, string>, entry: AppEntry = 'source'): Promise<AppProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const args = entry === 'source' ? ['-r', 'ts-node/register/transpile-only', 'src/main.ts'] : ['dist/src/main.js'];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -29,14 +34,15 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
+  for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}): ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`the service did not answer /health in time: ${stderr}`);
     try {
       if ((await fetch(`${url}/health`)).ok) break;
     } catch {
       // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     url,

@@ -12,15 +12,13 @@
  * to BENCHMARKS.md.
  */
 import autocannon from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { ROOT, startAppProcess } from '../support/app-process';
 
-const ROOT = join(__dirname, '..', '..', '..');
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PHASE_SECONDS = 8;
 const WARMUP_SECONDS = 2;
@@ -42,7 +40,16 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 async function main(): Promise<void> {
   const embedded = process.argv.includes('--embedded');
   const database = embedded ? embeddedDatabase() : await serverDatabase();
-  const service = await startService(database.env);
+  const service = await startAppProcess(
+    {
+      ...database.env,
+      NODE_ENV: 'production',
+      BENCH_ROUTES: 'true',
+      AUTH_RATE_LIMIT_MAX: '1000000',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+    },
+    'built',
+  );
   try {
     const base = service.url;
     const password = 'bench password 123';
@@ -178,14 +185,6 @@ function startLogins(base: string, email: string, password: string): { stop(): P
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 function embeddedDatabase() {
   const dir = mkdtempSync(join(tmpdir(), 'magpipe-bench-'));
   return { env: { DATA_DIR: dir, DATABASE_URL: '' }, drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };
@@ -206,41 +205,6 @@ async function serverDatabase() {
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
   return { env: { DATABASE_URL: url.toString() }, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
-
-async function startService(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...env,
-      PORT: String(port),
-      BENCH_ROUTES: 'true',
-      LOG_LEVEL: 'warn',
-      AUTH_RATE_LIMIT_MAX: '1000000',
-      JWT_SECRET: randomBytes(32).toString('hex'),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error('the service exited during start-up');
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 main().catch((error: Error) => {
