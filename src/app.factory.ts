@@ -12,6 +12,7 @@ import { AccessLog } from './logging/access-log';
 import { requestId } from './logging/request-id';
 import { createRootLogger } from './logging/root-logger';
 import { setupSwagger } from './openapi/swagger';
+import { registerWebPage } from './web/web-page';
 
 /** Nest's own body parser is off: `configureApp` installs the JSON parser. */
 export const APP_OPTIONS = { bufferLogs: true, bodyParser: false };
@@ -63,8 +64,15 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   );
   await app.register(helmet, {
     contentSecurityPolicy: {
+      // Not helmet's defaults: no https: fonts, and no upgrade-insecure-requests, which would
+      // break the page for a plain-http deployment reached by address (docker compose on a LAN).
+      useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        scriptSrcAttr: ["'none'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
@@ -74,6 +82,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       },
     },
   });
+  await registerWebPage(app);
   setupSwagger(app);
 }
 

@@ -26,7 +26,7 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
     if (init.token) headers.authorization = `Bearer ${init.token}`;
     const response = await fetch(`${base}${path}`, { ...init, headers });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, any> };
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, string> };
   };
 
   /** Milliseconds until `probe` answers 401 with `code`. */
@@ -56,7 +56,7 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
       body: JSON.stringify({ name: 'multi-instance' }),
     });
     expect(created.status).toBe(201);
-    const key = created.body.key as string;
+    const key = created.body.key;
     expect((await call(b.url, '/v1/auth/whoami', { token: key })).status).toBe(200); // B now has it in memory
 
     const revoked = await call(a.url, `/v1/api-keys/${created.body.id}`, { method: 'DELETE', token: signup.body.access_token });
@@ -69,7 +69,7 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
       method: 'POST',
       body: JSON.stringify({ email: `multi-logout-${Date.now()}@example.com`, password: 'correct horse battery' }),
     });
-    const token = signup.body.access_token as string;
+    const token = signup.body.access_token;
     expect((await call(b.url, '/v1/users/me', { token })).status).toBe(200);
 
     expect((await call(a.url, '/v1/auth/logout', { method: 'POST', token, body: '{}' })).status).toBe(204);

@@ -1,0 +1,111 @@
+/**
+ * The wire types of the public API (API.md) and the one function that calls it.
+ * Same origin only: the page never talks to another host, and the CSP would refuse it.
+ */
+
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  created_at: string;
+}
+
+export interface Session {
+  access_token: string;
+  token_type: 'bearer';
+  expires_in: number;
+  expires_at: number;
+  refresh_token: string;
+  user: User;
+}
+
+export interface SessionInfo {
+  id: string;
+  created_at: string;
+  refreshed_at: string;
+  user_agent: string | null;
+  ip: string | null;
+  current: boolean;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  key_prefix: string;
+  is_active: boolean;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** The create response: the only one that carries the full secret. */
+export interface ApiKeyCreated extends ApiKey {
+  key: string;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An error answer of the API, or a failure to reach it (`status` 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface ApiCall {
+  accessToken?: string;
+  body?: unknown;
+}
+
+export async function callApi<T>(method: HttpMethod, path: string, { accessToken, body }: ApiCall = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit',
+      // Responses carry tokens and keys: keep them out of the HTTP cache.
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'The service could not be reached. Check your connection and try again.');
+  }
+
+  if (response.status === 204) return undefined as T;
+  const payload: unknown = await response.json().catch(() => undefined);
+  if (response.ok) return payload as T;
+  throw toApiError(response.status, payload);
+}
+
+function toApiError(status: number, payload: unknown): ApiError {
+  if (isErrorBody(payload)) return new ApiError(status, payload.code, payload.message, payload.details ?? []);
+  return new ApiError(status, 'unexpected_response', `The service answered with an unexpected error (${status}).`);
+}
+
+interface ErrorBody {
+  code: string;
+  message: string;
+  details?: FieldError[];
+}
+
+function isErrorBody(payload: unknown): payload is ErrorBody {
+  if (typeof payload !== 'object' || payload === null) return false;
+  const { code, message } = payload as Record<string, unknown>;
+  return typeof code === 'string' && typeof message === 'string';
+}

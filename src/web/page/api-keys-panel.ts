@@ -1,0 +1,261 @@
+/**
+ * Settings → API keys: the table, Generate New Key, the shown-once key, and Revoke.
+ *
+ * The full key exists in exactly one place: the value of the read-only input in the
+ * reveal dialog. It is taken apart from the create response at once, no closure or
+ * field keeps it (Copy reads the input), and closing the dialog empties the input.
+ */
+import { ApiError, ApiKey, ApiKeyCreated } from './api-client.js';
+import { elementById } from './element-by-id.js';
+import { FormErrors } from './form-errors.js';
+import { ModalDialog } from './modal-dialog.js';
+import { dateElement, formatDateTime, timeAgoElement } from './relative-time.js';
+import { SessionEndedError, SessionStore } from './session-store.js';
+import { StatusAnnouncer } from './status-announcer.js';
+
+/** API.md: at most 10 active keys per user. The server enforces it; the page explains it up front. */
+export const ACTIVE_KEY_LIMIT = 10;
+
+const LIMIT_NOTE =
+  `You have ${ACTIVE_KEY_LIMIT} active keys, the most allowed. ` + 'Revoke a key you no longer use to generate a new one.';
+
+export class ApiKeysPanel {
+  private keys: ApiKey[] = [];
+  private keyPendingRevocation: ApiKey | null = null;
+  private creating = false;
+  private readonly heading = elementById('keys-title', HTMLHeadingElement);
+  private readonly tableWrapper = elementById('keys-table-wrapper', HTMLDivElement);
+  private readonly tableBody = elementById('keys-body', HTMLTableSectionElement);
+  private readonly emptyState = elementById('keys-empty', HTMLParagraphElement);
+  private readonly countNote = elementById('keys-count', HTMLParagraphElement);
+  private readonly limitNote = elementById('key-limit-note', HTMLParagraphElement);
+  private readonly generateButton = elementById('generate-key', HTMLButtonElement);
+  private readonly reloadButton = elementById('reload-keys', HTMLButtonElement);
+
+  private readonly createDialog = new ModalDialog(elementById('create-key-dialog', HTMLDialogElement), this.heading);
+  private readonly createForm = elementById('create-key-form', HTMLFormElement);
+  private readonly createNameInput = elementById('create-key-name', HTMLInputElement);
+  private readonly createSubmit = elementById('create-key-submit', HTMLButtonElement);
+  private readonly createErrors = new FormErrors(elementById('create-key-form-error', HTMLParagraphElement), {
+    name: this.createNameInput,
+  });
+
+  private readonly revealDialog = new ModalDialog(elementById('reveal-key-dialog', HTMLDialogElement), this.heading);
+  private readonly revealName = elementById('reveal-key-name', HTMLSpanElement);
+  private readonly revealValue = elementById('reveal-key-value', HTMLInputElement);
+  private readonly copyResult = elementById('copy-key-result', HTMLParagraphElement);
+
+  private readonly revokeDialog = new ModalDialog(elementById('revoke-key-dialog', HTMLDialogElement), this.heading);
+  private readonly revokeName = elementById('revoke-key-name', HTMLSpanElement);
+  private readonly revokePrefix = elementById('revoke-key-prefix', HTMLElement);
+  private readonly revokeError = elementById('revoke-key-error', HTMLParagraphElement);
+  private readonly confirmRevokeButton = elementById('confirm-revoke', HTMLButtonElement);
+
+  constructor(
+    private readonly session: SessionStore,
+    private readonly status: StatusAnnouncer,
+  ) {
+    this.generateButton.addEventListener('click', () => this.openCreateDialog());
+    this.reloadButton.addEventListener('click', () => void this.load());
+    this.createForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.create();
+    });
+    elementById('copy-key', HTMLButtonElement).addEventListener('click', () => void this.copyKey());
+    this.revealDialog.onClose(() => {
+      this.revealValue.value = '';
+      this.revealName.textContent = '';
+      this.copyResult.textContent = '';
+    });
+    this.confirmRevokeButton.addEventListener('click', () => void this.revokePending());
+    this.revokeDialog.onClose(() => {
+      this.keyPendingRevocation = null;
+    });
+  }
+
+  async load(): Promise<void> {
+    this.reloadButton.disabled = true;
+    try {
+      this.keys = (await this.session.request<{ keys: ApiKey[] }>('GET', '/v1/api-keys')).keys;
+      this.render();
+    } catch (error) {
+      this.report(error, 'Your API keys could not be loaded');
+    } finally {
+      this.reloadButton.disabled = false;
+    }
+  }
+
+  /** Forgets everything shown, for the next user of this tab. */
+  reset(): void {
+    this.createDialog.close();
+    this.revealDialog.close();
+    this.revokeDialog.close();
+    this.keys = [];
+    this.tableBody.replaceChildren();
+  }
+
+  private render(): void {
+    this.tableBody.replaceChildren(...this.keys.map((key) => this.renderRow(key)));
+    this.tableWrapper.hidden = this.keys.length === 0;
+    this.emptyState.hidden = this.keys.length > 0;
+
+    const activeCount = this.keys.filter((key) => key.is_active).length;
+    this.countNote.textContent = `${activeCount} of ${ACTIVE_KEY_LIMIT} active keys`;
+    this.countNote.hidden = this.keys.length === 0;
+
+    const atLimit = activeCount >= ACTIVE_KEY_LIMIT;
+    this.generateButton.disabled = atLimit;
+    this.limitNote.textContent = atLimit ? LIMIT_NOTE : '';
+    this.limitNote.hidden = !atLimit;
+    if (atLimit) {
+      this.generateButton.setAttribute('aria-describedby', this.limitNote.id);
+      this.generateButton.title = LIMIT_NOTE;
+    } else {
+      this.generateButton.removeAttribute('aria-describedby');
+      this.generateButton.removeAttribute('title');
+    }
+  }
+
+  private renderRow(key: ApiKey): HTMLTableRowElement {
+    const row = document.createElement('tr');
+    row.dataset.keyId = key.id;
+    if (!key.is_active) row.classList.add('is-revoked');
+
+    const name = document.createElement('th');
+    name.scope = 'row';
+    name.className = 'cell-name';
+    name.textContent = key.name;
+
+    const prefix = document.createElement('code');
+    prefix.className = 'key-prefix';
+    prefix.textContent = `${key.key_prefix}...`;
+
+    const lastUsed = key.last_used_at ? timeAgoElement(key.last_used_at) : mutedText('Never');
+
+    const badge = document.createElement('span');
+    badge.className = key.is_active ? 'badge badge-active' : 'badge badge-revoked';
+    badge.textContent = key.is_active ? 'Active' : 'Revoked';
+    if (key.revoked_at) badge.title = `Revoked ${formatDateTime(key.revoked_at)}`;
+
+    row.append(
+      name,
+      cell('cell-key', prefix),
+      cell('cell-created', dateElement(key.created_at)),
+      cell('cell-last-used', lastUsed),
+      cell('cell-status', badge),
+      cell('cell-actions', ...(key.is_active ? [this.revokeButtonFor(key)] : [])),
+    );
+    return row;
+  }
+
+  private revokeButtonFor(key: ApiKey): HTMLButtonElement {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button button-danger-quiet button-small';
+    const hiddenName = document.createElement('span');
+    hiddenName.className = 'visually-hidden';
+    hiddenName.textContent = ` ${key.name}`;
+    button.append('Revoke', hiddenName);
+    button.addEventListener('click', () => this.confirmRevoke(key));
+    return button;
+  }
+
+  private openCreateDialog(): void {
+    this.createForm.reset();
+    this.createErrors.clear();
+    this.createDialog.open();
+  }
+
+  private async create(): Promise<void> {
+    if (this.creating) return;
+    this.creating = true;
+    this.createSubmit.disabled = true;
+    this.createErrors.clear();
+    try {
+      const { key, ...apiKey }: ApiKeyCreated = await this.session.request<ApiKeyCreated>('POST', '/v1/api-keys', {
+        name: this.createNameInput.value,
+      });
+      this.keys = [apiKey, ...this.keys];
+      this.render();
+      this.createDialog.close();
+      this.reveal(apiKey.name, key);
+    } catch (error) {
+      if (error instanceof SessionEndedError) return;
+      if (!(error instanceof ApiError)) throw error;
+      this.createErrors.show(error.message, error.details);
+      // Keys made elsewhere (another tab, a script) filled the quota: show them.
+      if (error.code === 'api_key_limit_reached') void this.load();
+    } finally {
+      this.creating = false;
+      this.createSubmit.disabled = false;
+    }
+  }
+
+  private reveal(name: string, key: string): void {
+    this.revealName.textContent = name;
+    this.revealValue.value = key;
+    this.copyResult.textContent = '';
+    this.revealDialog.open();
+  }
+
+  private async copyKey(): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(this.revealValue.value);
+      this.copyResult.textContent = 'Copied to the clipboard.';
+    } catch {
+      // No clipboard access (an insecure origin, a denied permission): leave the copying to the user.
+      this.revealValue.focus();
+      this.revealValue.select();
+      this.copyResult.textContent = 'The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.';
+    }
+  }
+
+  private confirmRevoke(key: ApiKey): void {
+    this.keyPendingRevocation = key;
+    this.revokeName.textContent = key.name;
+    this.revokePrefix.textContent = `${key.key_prefix}...`;
+    this.revokeError.textContent = '';
+    this.revokeError.hidden = true;
+    this.revokeDialog.open();
+  }
+
+  private async revokePending(): Promise<void> {
+    const key = this.keyPendingRevocation;
+    if (!key) return;
+    this.confirmRevokeButton.disabled = true;
+    try {
+      const revoked = await this.session.request<ApiKey>('DELETE', `/v1/api-keys/${encodeURIComponent(key.id)}`);
+      // In place rather than re-sorted: the row the user acted on stays where they saw it.
+      this.keys = this.keys.map((existing) => (existing.id === revoked.id ? revoked : existing));
+      this.render();
+      this.revokeDialog.close();
+      this.status.announce(`“${revoked.name}” was revoked. Requests that use it are now refused.`);
+    } catch (error) {
+      if (error instanceof SessionEndedError) return;
+      this.revokeError.textContent = error instanceof ApiError ? error.message : 'The key could not be revoked.';
+      this.revokeError.hidden = false;
+    } finally {
+      this.confirmRevokeButton.disabled = false;
+    }
+  }
+
+  private report(error: unknown, context: string): void {
+    if (error instanceof SessionEndedError) return;
+    const reason = error instanceof ApiError ? error.message : 'Something went wrong.';
+    this.status.announce(`${context}: ${reason}`, 'error');
+  }
+}
+
+function cell(className: string, ...content: Node[]): HTMLTableCellElement {
+  const td = document.createElement('td');
+  td.className = className;
+  td.append(...content);
+  return td;
+}
+
+function mutedText(text: string): HTMLSpanElement {
+  const span = document.createElement('span');
+  span.className = 'muted';
+  span.textContent = text;
+  return span;
+}

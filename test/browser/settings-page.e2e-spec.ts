@@ -1,0 +1,348 @@
+import { mkdirSync } from 'node:fs';
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Browser, Page } from 'playwright-core';
+import { createApiKey, logIn, signUp, uniqueEmail } from '../support/factories';
+import { startTestApp, TestApp } from '../support/test-app';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from './chromium';
+import { ObservedPage, openObservedPage, REFRESH_TOKEN_STORAGE_KEY, storedEntries, waitUntil } from './observed-page';
+import { buildWebPage } from './web-page-build';
+
+const SCREENSHOT_PATH = join(__dirname, '..', '..', 'artifacts', 'settings-api.png');
+const API_KEY = /^mgp_[0-9a-f]{40}$/;
+
+if (!chromiumAvailable) console.warn(`Chromium not found at ${CHROMIUM_PATH}: skipping browser tests`);
+const describeInChromium = chromiumAvailable ? describe : describe.skip;
+
+describeInChromium('Settings → API page (Chromium)', () => {
+  jest.setTimeout(60_000);
+
+  let t: TestApp;
+  let origin: string;
+  let browser: Browser;
+  let opened: ObservedPage[] = [];
+
+  beforeAll(async () => {
+    buildWebPage();
+    t = await startTestApp({ env: { API_KEY_LAST_USED_FLUSH_MS: '200' } });
+    await t.app.listen(0, '127.0.0.1');
+    origin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    // Node's fetch keeps its connections alive, and server.close() leaves some of them to
+    // Fastify's 72 s keep-alive timeout; nothing is in flight by now, so cut them.
+    (t?.app.getHttpServer() as Server | undefined)?.closeAllConnections();
+    await t?.close();
+  });
+
+  afterEach(async () => {
+    const pages = opened;
+    opened = [];
+    for (const observed of pages) await observed.context.close();
+    for (const observed of pages) {
+      expect(observed.requestedUrls.filter((url) => new URL(url).origin !== origin)).toEqual([]);
+      expect(observed.cspViolations).toEqual([]);
+      expect(observed.pageErrors).toEqual([]);
+    }
+  });
+
+  async function open(options: Parameters<typeof openObservedPage>[2] = {}): Promise<ObservedPage> {
+    const observed = await openObservedPage(browser, origin, options);
+    opened.push(observed);
+    await observed.page.goto('/');
+    return observed;
+  }
+
+  const api = (path: string, init: RequestInit = {}) => fetch(`${origin}${path}`, init);
+  const whoami = (token: string) => api('/v1/auth/whoami', { headers: { Authorization: `Bearer ${token}` } });
+
+  it('is served with a strict CSP, next to the API docs and the JSON 404', async () => {
+    const page = await api('/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(await page.text()).not.toMatch(/<script(?![^>]*\bsrc=)|\sstyle=|https?:\/\//);
+
+    const script = await api('/app.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+
+    expect((await api('/docs')).status).toBe(200);
+    expect((await api('/docs/openapi.json')).status).toBe(200);
+
+    const missing = await api('/no-such-page');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ statusCode: 404, code: 'not_found' });
+  });
+
+  it('signs up, shows a new key once, tracks its use, and revokes it', async () => {
+    const observed = await open();
+    const { page } = observed;
+
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    const signUpForm = page.locator('#auth-view');
+    await signUpForm.getByLabel('Name').fill('Ada Lovelace');
+    await signUpForm.getByLabel('Email').fill(uniqueEmail());
+    await signUpForm.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'API', exact: true }).waitFor();
+    await page.getByText('No API keys yet.').waitFor();
+
+    // The API's validation message, next to the field.
+    await page.getByRole('button', { name: 'Generate New Key' }).click();
+    const createDialog = page.getByRole('dialog', { name: 'Generate a new API key' });
+    await createDialog.waitFor();
+    expect(await focusedElementId(page)).toBe('create-key-name');
+    await createDialog.getByRole('button', { name: 'Generate key' }).click();
+    const nameError = createDialog.locator('#create-key-name-error');
+    await nameError.waitFor();
+    expect(await nameError.textContent()).toMatch(/must be longer than or equal to 1 characters/);
+    expect(await createDialog.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+
+    await createDialog.getByLabel('Name').fill('CI pipeline');
+    await createDialog.getByRole('button', { name: 'Generate key' }).click();
+    const revealDialog = page.getByRole('dialog', { name: 'Your new API key' });
+    await revealDialog.waitFor();
+    expect(await revealDialog.textContent()).toContain("it won't be shown again");
+    const key = await revealDialog.locator('#reveal-key-value').inputValue();
+    expect(key).toMatch(API_KEY);
+
+    await revealDialog.getByRole('button', { name: 'Copy' }).click();
+    await revealDialog.getByText('Copied to the clipboard.').waitFor();
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(key);
+
+    const row = page.locator('#keys-body tr', { hasText: 'CI pipeline' });
+    expect(await rowCells(row)).toEqual([
+      'CI pipeline',
+      `${key.slice(0, 12)}...`,
+      expect.any(String),
+      'Never',
+      'Active',
+      'Revoke CI pipeline',
+    ]);
+
+    // Closing the dialog takes the key out of the page for good.
+    await revealDialog.getByRole('button', { name: 'Done' }).click();
+    await revealDialog.waitFor({ state: 'hidden' });
+    expect(await page.locator('#reveal-key-value').inputValue()).toBe('');
+    expect(await page.content()).not.toContain(key);
+    expect(await page.evaluate<string>('document.body.innerText')).not.toContain(key);
+    expect(await focusedElementId(page)).toBe('generate-key');
+
+    const asKey = await whoami(key);
+    expect(asKey.status).toBe(200);
+    const keyId = await row.getAttribute('data-key-id');
+    expect(await asKey.json()).toMatchObject({ auth: { method: 'api_key', api_key_id: keyId } });
+
+    // last_used_at is flushed every 200 ms in this app; the list shows it once reloaded.
+    await waitUntil(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      return (await row.locator('.cell-last-used').textContent()) !== 'Never';
+    }, 'the key shows as used');
+    expect(await row.locator('.cell-last-used').textContent()).toBe('Just now');
+
+    // Cancelling a revocation changes nothing and gives focus back.
+    await row.getByRole('button', { name: 'Revoke CI pipeline' }).click();
+    const revokeDialog = page.getByRole('alertdialog', { name: 'Revoke “CI pipeline”?' });
+    await revokeDialog.waitFor();
+    expect(await focusedElementText(page)).toBe('Cancel');
+    await page.keyboard.press('Escape');
+    await revokeDialog.waitFor({ state: 'hidden' });
+    expect(await focusedElementText(page)).toBe('Revoke CI pipeline');
+    expect(await row.locator('.cell-status').textContent()).toBe('Active');
+
+    await row.getByRole('button', { name: 'Revoke CI pipeline' }).click();
+    await revokeDialog.getByRole('button', { name: 'Revoke key' }).click();
+    await revokeDialog.waitFor({ state: 'hidden' });
+    expect(await row.locator('.cell-status').textContent()).toBe('Revoked');
+    expect(await row.getByRole('button').count()).toBe(0);
+    await page.getByRole('status').getByText('“CI pipeline” was revoked.', { exact: false }).waitFor();
+
+    const revoked = await whoami(key);
+    expect(revoked.status).toBe(401);
+    expect(await revoked.json()).toMatchObject({ code: 'api_key_revoked' });
+
+    // The refresh token is the only thing the page keeps.
+    const stored = await storedEntries(observed, origin);
+    expect(stored.map((entry) => entry.name)).toEqual([REFRESH_TOKEN_STORAGE_KEY]);
+    expect(stored[0].value).not.toMatch(/^mgp_|^eyJ|\./);
+    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+  });
+
+  it('lists keys active first, with prefixes, dates and use (artifacts/settings-api.png)', async () => {
+    const user = await signUp(t, { name: 'Ada Lovelace', email: `ada-${Date.now()}@example.com` });
+    const staging = await createApiKey(t, user.accessToken, 'Staging deploys');
+    const ci = await createApiKey(t, user.accessToken, 'CI pipeline');
+    const billing = await createApiKey(t, user.accessToken, 'Billing worker');
+    await createApiKey(t, user.accessToken, 'Local development');
+    await t.http().delete(`/v1/api-keys/${staging.id}`).set('Authorization', `Bearer ${user.accessToken}`).expect(200);
+    await whoami(ci.key);
+    await whoami(billing.key);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+
+    const { page } = await open({ refreshToken: user.refreshToken });
+    await page.locator('#keys-body tr').first().waitFor();
+    const rows = page.locator('#keys-body tr');
+    const table = await Promise.all((await rows.all()).map((row) => rowCells(row)));
+    expect(table.map(([name, prefix, , lastUsed, status]) => [name, prefix, lastUsed, status])).toEqual([
+      ['Local development', expect.stringMatching(/^mgp_[0-9a-f]{8}\.\.\.$/), 'Never', 'Active'],
+      ['Billing worker', `${billing.key.slice(0, 12)}...`, 'Just now', 'Active'],
+      ['CI pipeline', `${ci.key.slice(0, 12)}...`, 'Just now', 'Active'],
+      ['Staging deploys', `${staging.key.slice(0, 12)}...`, 'Never', 'Revoked'],
+    ]);
+    expect(await page.locator('#keys-count').textContent()).toBe('3 of 10 active keys');
+
+    mkdirSync(join(SCREENSHOT_PATH, '..'), { recursive: true });
+    await page.setViewportSize({ width: 1180, height: 860 });
+    await page.screenshot({ path: SCREENSHOT_PATH, fullPage: true });
+  });
+
+  it('explains the 10-active-key limit, before and after the API refuses an 11th', async () => {
+    const user = await signUp(t);
+    for (let i = 1; i <= 9; i++) await createApiKey(t, user.accessToken, `Worker ${i}`);
+    const { page } = await open({ refreshToken: user.refreshToken });
+    await page.locator('#keys-count').getByText('9 of 10 active keys').waitFor();
+    const generate = page.getByRole('button', { name: 'Generate New Key' });
+    expect(await generate.isEnabled()).toBe(true);
+
+    // Another client takes the last slot while the dialog is open: the page shows the API's refusal.
+    await generate.click();
+    await createApiKey(t, user.accessToken, 'Worker 10');
+    const refusal = await api('/v1/api-keys', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${user.accessToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Worker 11' }),
+    });
+    expect(refusal.status).toBe(409);
+    const { code, message } = (await refusal.json()) as { code: string; message: string };
+    expect(code).toBe('api_key_limit_reached');
+
+    const createDialog = page.getByRole('dialog', { name: 'Generate a new API key' });
+    await createDialog.getByLabel('Name').fill('Worker 11');
+    await createDialog.getByRole('button', { name: 'Generate key' }).click();
+    await createDialog.getByRole('alert').getByText(message).waitFor();
+
+    // The list was reloaded behind the dialog; once it closes, the button explains itself.
+    await page.locator('#keys-count').getByText('10 of 10 active keys').waitFor();
+    await createDialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await generate.isDisabled()).toBe(true);
+    const note = page.locator('#key-limit-note');
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.textContent()).toMatch(/You have 10 active keys, the most allowed\. Revoke a key/);
+    expect(await generate.getAttribute('aria-describedby')).toBe('key-limit-note');
+    expect(await generate.getAttribute('title')).toBe(await note.textContent());
+    expect(await focusedElementId(page)).toBe('keys-title');
+
+    await page.getByRole('button', { name: 'Revoke Worker 1', exact: true }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke key' }).click();
+    await page.locator('#keys-count').getByText('9 of 10 active keys').waitFor();
+    expect(await generate.isEnabled()).toBe(true);
+    expect(await note.isVisible()).toBe(false);
+    expect(await generate.getAttribute('aria-describedby')).toBeNull();
+  });
+
+  it('stays signed in across reloads and renews the access token before it expires', async () => {
+    const user = await signUp(t);
+    const observed = await open({ refreshToken: user.refreshToken, fakeClock: true });
+    const { page } = observed;
+    await page.getByText(user.email).waitFor();
+    const firstToken = await storedRefreshToken(observed);
+    expect(firstToken).not.toBe(user.refreshToken);
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'API', exact: true }).waitFor();
+    await page.getByText(user.email).waitFor();
+    const secondToken = await storedRefreshToken(observed);
+    expect(secondToken).not.toBe(firstToken);
+
+    // The access token lives an hour; the page renews it a minute before that.
+    const renewal = page.waitForResponse((response) => response.url().endsWith('/v1/auth/refresh'));
+    await page.clock.fastForward('59:30');
+    expect((await renewal).status()).toBe(200);
+    await waitUntil(async () => (await storedRefreshToken(observed)) !== secondToken, 'the renewed token is stored');
+
+    const reloadedList = page.waitForResponse((response) => response.url().endsWith('/v1/api-keys'));
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    expect((await reloadedList).status()).toBe(200);
+    expect(await page.locator('#settings-view').isVisible()).toBe(true);
+  });
+
+  it('returns to sign-in with a notice when the refresh token no longer works', async () => {
+    const stale = await open({ refreshToken: 'a-refresh-token-the-server-never-issued' });
+    await stale.page.getByRole('heading', { name: 'Sign in to Magpipe' }).waitFor();
+    expect(await stale.page.locator('#auth-notice').textContent()).toBe('Your session has ended, please sign in again.');
+    expect(await storedEntries(stale, origin)).toEqual([]);
+
+    // Mid-visit: the session is ended elsewhere, and the next request finds out.
+    const user = await signUp(t);
+    const ended = await open({ refreshToken: user.refreshToken });
+    await ended.page.getByText(user.email).waitFor();
+    await t
+      .http()
+      .post('/v1/auth/logout')
+      .set('Authorization', `Bearer ${user.accessToken}`)
+      .send({ scope: 'global' })
+      .expect(204);
+    await ended.page.getByRole('button', { name: 'Refresh' }).click();
+    await ended.page.getByRole('heading', { name: 'Sign in to Magpipe' }).waitFor();
+    expect(await ended.page.locator('#auth-notice').textContent()).toBe('Your session has ended, please sign in again.');
+    expect(await focusedElementId(ended.page)).toBe('auth-title');
+    expect(await storedEntries(ended, origin)).toEqual([]);
+  });
+
+  it('lists sessions, signs out the other ones, then signs out', async () => {
+    const user = await signUp(t);
+    const other = await logIn(t, user.email, user.password);
+    const observed = await open({ refreshToken: user.refreshToken });
+    const { page } = observed;
+
+    const sessionRows = page.locator('#sessions-body tr');
+    await waitUntil(async () => (await sessionRows.count()) === 2, 'both sessions are listed');
+    expect(await sessionRows.first().textContent()).toContain('This device');
+    expect(await sessionRows.nth(1).textContent()).not.toContain('This device');
+    expect(await sessionRows.first().locator('th').textContent()).toMatch(/^Chrome on Linux/);
+
+    await page.getByRole('button', { name: 'Sign out other sessions' }).click();
+    await page.getByRole('status').getByText('Signed out 1 other session.').waitFor();
+    await waitUntil(async () => (await sessionRows.count()) === 1, 'only this session is left');
+    expect(await page.getByRole('button', { name: 'Sign out other sessions' }).isDisabled()).toBe(true);
+    expect((await whoami(other.accessToken)).status).toBe(401);
+
+    const lastRefreshToken = await storedRefreshToken(observed);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sign in to Magpipe' }).waitFor();
+    expect(await page.locator('#auth-notice').textContent()).toBe('You have signed out.');
+    expect(await storedEntries(observed, origin)).toEqual([]);
+    const refresh = await api('/v1/auth/refresh', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refresh_token: lastRefreshToken }),
+    });
+    expect(refresh.status).toBe(401);
+  });
+
+  async function storedRefreshToken(observed: ObservedPage): Promise<string | undefined> {
+    return (await storedEntries(observed, origin)).find((entry) => entry.name === REFRESH_TOKEN_STORAGE_KEY)?.value;
+  }
+});
+
+function focusedElementId(page: Page): Promise<string> {
+  return page.evaluate<string>('document.activeElement ? document.activeElement.id : ""');
+}
+
+function focusedElementText(page: Page): Promise<string> {
+  return page.evaluate<string>('document.activeElement ? document.activeElement.textContent.trim() : ""');
+}
+
+async function rowCells(row: ReturnType<Page['locator']>): Promise<string[]> {
+  return (await row.locator('th, td').allTextContents()).map((text) => text.trim());
+}
