@@ -164,15 +164,21 @@ describe('Session tokens', () => {
       await t.http().get('/v1/users/me').set(bearer(forgeJwt({ alg: 'HS256', typ: 'JWT' }, claims))).expect(200);
     });
 
-    it('answers an expired token with token_expired', async () => {
+    it('answers an expired token with token_expired, also after it was used', async () => {
       const user = await signUp(t);
-      t.clock.advance(3601);
+      const used = await signUp(t);
+      await t.http().get('/v1/users/me').set(bearer(used.accessToken)).expect(200);
+      t.clock.advance(3599);
+      await t.http().get('/v1/users/me').set(bearer(used.accessToken)).expect(200);
+      t.clock.advance(2);
       try {
         await expect401(user.accessToken, 'token_expired');
+        await expect401(used.accessToken, 'token_expired');
       } finally {
         t.clock.advance(-3601);
       }
     });
+
   });
 
   describe('refresh rotation', () => {

@@ -4,7 +4,7 @@
  * random guesses without touching the database, and lets secret scanners
  * recognise a real key.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 export const API_KEY_PREFIX = 'mgp_';
@@ -25,7 +25,10 @@ export function hasApiKeyPrefix(token: string): boolean {
 
 /** Shape and checksum; no I/O. */
 export function isWellFormedApiKey(token: string): boolean {
-  return API_KEY_SHAPE.test(token) && token.slice(CHECKSUMMED_LENGTH) === checksum(token.slice(0, CHECKSUMMED_LENGTH));
+  return (
+    API_KEY_SHAPE.test(token) &&
+    parseInt(token.slice(CHECKSUMMED_LENGTH), 16) === crc32(token.slice(0, CHECKSUMMED_LENGTH))
+  );
 }
 
 export function apiKeyDisplayPrefix(key: string): string {
@@ -34,7 +37,7 @@ export function apiKeyDisplayPrefix(key: string): string {
 
 /** Keys carry 128 random bits, so a fast digest is enough: no KDF on the hot path. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 function checksum(text: string): string {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
+import { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock';
 import { ApiException } from '../common/errors/api-exception';
 import { AppConfig } from '../config/app-config';
@@ -14,10 +15,18 @@ export interface AccessTokenClaims {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Session access tokens: HS256 JWTs, pinned to that algorithm, issuer and audience. */
+const invalidToken = () => new ApiException('invalid_token', 'Invalid or expired token');
+
+/**
+ * Session access tokens: HS256 JWTs, pinned to that algorithm, issuer and
+ * audience. A token's signature and claims are checked once; after that the
+ * exact same token string is recognised from memory, and only its expiry is
+ * checked again. (Whether its session is still live is the caller's check.)
+ */
 @Injectable()
 export class AccessTokensService {
   private readonly ttlS: number;
+  private readonly verified: LRUCache<string, AccessTokenClaims>;
 
   constructor(
     private readonly jwt: JwtService,
@@ -25,6 +34,7 @@ export class AccessTokensService {
     config: ConfigService<AppConfig, true>,
   ) {
     this.ttlS = config.get('auth', { infer: true }).accessTokenTtlS;
+    this.verified = new LRUCache({ max: config.get('sessions', { infer: true }).cache.max });
   }
 
   sign(userId: string, sessionId: string): { token: string; expiresAt: number; expiresIn: number } {
@@ -35,16 +45,24 @@ export class AccessTokensService {
 
   /** Signature, algorithm, issuer, audience and expiry; throws the matching 401. */
   verify(token: string): AccessTokenClaims {
+    const now = this.clock.nowSeconds();
+    const known = this.verified.get(token);
+    if (known) {
+      if (now >= known.exp) throw new ApiException('token_expired', 'The access token has expired');
+      return known;
+    }
     let claims: Partial<AccessTokenClaims>;
     try {
-      claims = this.jwt.verify<AccessTokenClaims>(token, { clockTimestamp: this.clock.nowSeconds() });
+      claims = this.jwt.verify<AccessTokenClaims>(token, { clockTimestamp: now });
     } catch (error) {
       if (error instanceof TokenExpiredError) throw new ApiException('token_expired', 'The access token has expired');
-      throw new ApiException('invalid_token', 'Invalid or expired token');
+      throw invalidToken();
     }
-    if (typeof claims.sub !== 'string' || !UUID.test(claims.sub) || typeof claims.sid !== 'string' || !UUID.test(claims.sid)) {
-      throw new ApiException('invalid_token', 'Invalid or expired token');
-    }
-    return claims as AccessTokenClaims;
+    const { sub, sid, iat, exp } = claims;
+    if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid)) throw invalidToken();
+    if (typeof exp !== 'number' || typeof iat !== 'number') throw invalidToken();
+    const verified = { sub, sid, iat, exp };
+    this.verified.set(token, verified);
+    return verified;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, IsNull, Repository, WhereExpressionBuilder } from 'typeorm';
 import { Clock } from '../common/clock';
 import { ApiException } from '../common/errors/api-exception';
@@ -46,7 +46,7 @@ interface SessionState {
   revoked: boolean;
 }
 
-const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const hashRefreshToken = (token: string) => hash('sha256', token, 'hex');
 
 const invalidCredentials = () => new ApiException('invalid_credentials', 'Invalid email or password');
 const invalidRefreshToken = () => new ApiException('invalid_refresh_token', 'Invalid refresh token; sign in again');
