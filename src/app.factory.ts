@@ -14,6 +14,18 @@ import { createRootLogger } from './logging/root-logger';
 import { setupSwagger } from './openapi/swagger';
 import { registerWebPage } from './web/web-page';
 
+const PASSPORT_REQUEST_PROPERTIES = [
+  'user',
+  'authInfo',
+  'login',
+  'logIn',
+  'logout',
+  'logOut',
+  'isAuthenticated',
+  'isUnauthenticated',
+  '_sessionManager',
+];
+
 /** Nest's own body parser is off: `configureApp` installs the JSON parser. */
 export const APP_OPTIONS = { bufferLogs: true, bodyParser: false };
 
@@ -42,6 +54,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies are JSON only: anything else is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
+  // Passport and the guard set these on every authenticated request; declared up front, they
+  // keep Fastify's request objects one shape instead of reshaping each one (measurably slower).
+  for (const property of PASSPORT_REQUEST_PROPERTIES) fastify.decorateRequest(property, null);
   // Many clients label a bodiless DELETE or POST as JSON; an empty body is no body, not a 400.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>

@@ -32,7 +32,12 @@ export class BenchController {
 
   @Get('stats')
   @Public()
-  stats(): { queries: number; rss_bytes: number } {
-    return { queries: (this.dataSource.logger as QueryCountingLogger).queries, rss_bytes: process.memoryUsage().rss };
+  stats(): { queries: number; rss_bytes: number; cpu_us: number } {
+    const cpu = process.cpuUsage();
+    return {
+      queries: (this.dataSource.logger as QueryCountingLogger).queries,
+      rss_bytes: process.memoryUsage().rss,
+      cpu_us: cpu.user + cpu.system,
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
@@ -10,7 +10,10 @@ import { runMigrationsLocked } from './run-migrations-locked';
 async function createDataSource(options?: DataSourceOptions): Promise<DataSource> {
   if (!options) throw new Error('DataSource options are required');
   const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
-  if (options.migrationsRun) await runMigrationsLocked(dataSource);
+  if (options.migrationsRun) {
+    const applied = await runMigrationsLocked(dataSource);
+    if (applied.length > 0) new Logger('Database').log({ migrations: applied }, 'Applied migrations');
+  }
   return dataSource;
 }
 

@@ -5,6 +5,7 @@
  * gives the connection to one query runner at a time (a pool of size 1),
  * which makes transactions and row locks behave as on a real server.
  */
+import { join } from 'node:path';
 import { PGliteDriver } from 'typeorm-pglite';
 import { PGlitePool } from 'typeorm-pglite/dist/pglite-pool';
 
@@ -32,9 +33,9 @@ class SingleConnectionPGlitePool extends PGlitePool {
   }
 }
 
-/** The `driver` option for a TypeORM postgres DataSource backed by PGlite. */
+/** The `driver` option for a TypeORM postgres DataSource backed by PGlite, kept in `<dataDir>/pglite`. */
 export function singleConnectionPGliteDriver(dataDir: string): unknown {
   // PGliteDriver's constructor records the PGlite options for the shared instance.
-  new PGliteDriver({ dataDir: dataDir === 'memory://' ? undefined : dataDir });
+  new PGliteDriver({ dataDir: dataDir === 'memory://' ? undefined : join(dataDir, 'pglite') });
   return { Pool: SingleConnectionPGlitePool };
 }
