@@ -14,6 +14,7 @@
  */
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -31,6 +32,11 @@ export interface CredentialCacheSubscriber {
 }
 
 const CHANNEL = 'magpipe_credentials';
+
+interface Notification {
+  origin: string;
+  event: CredentialEvent;
+}
 export const LISTENER_APPLICATION_NAME = 'magpipe-auth-listener';
 /** NOTIFY payloads are limited to 8000 bytes; session ids are 36 characters. */
 const SESSION_IDS_PER_EVENT = 150;
@@ -46,6 +52,8 @@ export class InvalidationBus implements OnApplicationBootstrap, OnApplicationShu
   private reconnectDelayMs = 100;
   private reconnectTimer?: NodeJS.Timeout;
   private stopped = false;
+  /** Marks this instance's notifications, which it has already applied when it sent them. */
+  private readonly origin = randomUUID();
 
   constructor(
     config: ConfigService<AppConfig, true>,
@@ -78,7 +86,8 @@ export class InvalidationBus implements OnApplicationBootstrap, OnApplicationShu
       const value = await work(manager, (event) => events.push(event));
       if (this.serverUrl) {
         for (const event of splitForNotify(events)) {
-          await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
+          const message: Notification = { origin: this.origin, event };
+          await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(message)]);
         }
       }
       return value;
@@ -141,15 +150,15 @@ export class InvalidationBus implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private receive(payload: string | undefined): void {
-    let event: CredentialEvent;
+    let message: Notification;
     try {
-      event = JSON.parse(payload ?? '') as CredentialEvent;
+      message = JSON.parse(payload ?? '') as Notification;
     } catch {
       // Unreadable: forget everything rather than risk keeping something stale.
       for (const subscriber of this.subscribers) subscriber.clear();
       return;
     }
-    this.deliver([event]);
+    if (message.origin !== this.origin) this.deliver([message.event]);
   }
 
   private deliver(events: CredentialEvent[]): void {
