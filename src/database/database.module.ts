@@ -5,6 +5,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { InvalidationBus } from './invalidation-bus';
+import { initEmbeddedDataDir } from './single-connection-pglite.pool';
 import { runMigrationsLocked } from './run-migrations-locked';
 
 async function createDataSource(options?: DataSourceOptions): Promise<DataSource> {
@@ -24,8 +25,11 @@ async function createDataSource(options?: DataSourceOptions): Promise<DataSource
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) =>
-        buildDataSourceOptions(config.get('database', { infer: true })),
+      useFactory: async (config: ConfigService<AppConfig, true>) => {
+        const database = config.get('database', { infer: true });
+        if (database.kind === 'embedded') await initEmbeddedDataDir(database.dataDir);
+        return buildDataSourceOptions(database);
+      },
       dataSourceFactory: createDataSource,
     }),
   ],
