@@ -13,7 +13,7 @@
  */
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -111,12 +111,12 @@ async function main(): Promise<void> {
       'cpu a/c': byName.a.cpuMicrosPerRequest / byName.c.cpuMicrosPerRequest,
     };
     const report = renderReport(phases, ratios, {
-      mode: embedded ? 'embedded (PGlite)' : 'PostgreSQL server',
+      mode: embedded ? 'Embedded (PGlite)' : 'PostgreSQL server',
       rssMb: rss / 2 ** 20,
       loginCount,
     });
     say(`\n${report}`);
-    writeFileSync(join(ROOT, 'BENCHMARKS.md'), report);
+    writeBenchmarks(report);
   } finally {
     await service.stop();
     await database.drop();
@@ -143,10 +143,22 @@ function summarise(
   };
 }
 
+/** BENCHMARKS.md keeps one section per database; a run replaces its own. */
+function writeBenchmarks(section: string): void {
+  const file = join(ROOT, 'BENCHMARKS.md');
+  const heading = section.split('\n')[0];
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const sections = existing
+    .split(/^(?=## )/m)
+    .filter((part) => part.startsWith('## ') && !part.startsWith(heading));
+  const body = [...sections.map((part) => part.trimEnd()), section.trimEnd()].sort().join('\n\n');
+  writeFileSync(file, `# Benchmarks\n\nWritten by \`npm run bench\` (PostgreSQL server) and \`npm run bench -- --embedded\`.\n\n${body}\n`);
+}
+
 function renderReport(phases: Phase[], ratios: Record<string, number>, run: { mode: string; rssMb: number; loginCount: number }): string {
   const cpu = cpus();
   const lines = [
-    '# Benchmarks',
+    `## ${run.mode}`,
     '',
     `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpu.length} × ${cpu[0]?.model.trim()}, ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, database: ${run.mode}.`,
