@@ -11,12 +11,13 @@ import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
-  /** `overrides` replace environment variables; tests use them instead of mutating `process.env`. */
+  /** `overrides` replace environment variables (tests use them instead of changing the environment). */
   static forRoot(overrides: EnvOverrides = {}): DynamicModule {
+    const config = readConfig(overrides);
     return {
       module: AppModule,
       imports: [
-        configModule(overrides),
+        configModule(config),
         LoggingModule,
         CommonModule,
         DatabaseModule,
@@ -24,7 +25,7 @@ export class AppModule {
         UsersModule,
         ApiKeysModule,
         AuthModule,
-        ...(readConfig(overrides).bench.routes ? [BenchModule] : []),
+        ...(config.bench.routes ? [BenchModule] : []),
       ],
     };
   }
