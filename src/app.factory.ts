@@ -3,10 +3,13 @@ import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { ApiException, FieldError } from './common/errors/api-exception';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { toErrorResponse } from './common/filters/error-response';
+import { registerJsonBodyParser } from './common/json-body-parser';
 import { readConfig, EnvOverrides } from './config/config.module';
 import { AccessLog } from './logging/access-log';
 import { requestId } from './logging/request-id';
@@ -45,6 +48,11 @@ export function createAdapter(env: EnvOverrides = {}, logDestination?: Destinati
     genReqId: requestId,
     loggerInstance: createRootLogger(logging, logDestination),
     logController: new AccessLog(),
+    // Errors Fastify raises before Nest sees the request (a malformed URL) get the same body.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const { body, headers } = toErrorResponse(error);
+      void reply.code(body.statusCode).headers(headers).send(body);
+    },
   });
 }
 
@@ -57,11 +65,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   // Passport and the guard set these on every authenticated request; declared up front, they
   // keep Fastify's request objects one shape instead of reshaping each one (measurably slower).
   for (const property of PASSPORT_REQUEST_PROPERTIES) fastify.decorateRequest(property, null);
-  // Many clients label a bodiless DELETE or POST as JSON; an empty body is no body, not a 400.
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    body.length === 0 ? done(null, undefined) : parseJson(request, body.toString(), done),
-  );
+  registerJsonBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

@@ -133,3 +133,30 @@ describe('Empty bodies labelled as JSON', () => {
     expect(poisoned.body.code).toBe('validation_failed');
   });
 });
+
+describe('Hostile requests', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('refuses deeply nested JSON with 400, not a stack overflow', async () => {
+    const nested = `${'['.repeat(3000)}${']'.repeat(3000)}`;
+    const response = await t
+      .http()
+      .post('/v1/auth/login')
+      .set('content-type', 'application/json')
+      .send(`{"email":${nested},"password":"long enough"}`);
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('validation_failed');
+  });
+
+  it('answers a malformed URL in the API error shape', async () => {
+    const response = await t.http().get('/v1/api-keys/%E0%A4%A');
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(
+      expect.objectContaining({ statusCode: 400, code: 'validation_failed', message: 'The URL is malformed' }),
+    );
+  });
+});

@@ -41,6 +41,8 @@ export const LISTENER_APPLICATION_NAME = 'magpipe-auth-listener';
 /** NOTIFY payloads are limited to 8000 bytes; session ids are 36 characters. */
 const SESSION_IDS_PER_EVENT = 150;
 const MAX_RECONNECT_DELAY_MS = 5000;
+const HEARTBEAT_INTERVAL_MS = 5000;
+const HEARTBEAT_TIMEOUT_MS = 3000;
 
 @Injectable()
 export class InvalidationBus implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -51,6 +53,7 @@ export class InvalidationBus implements OnApplicationBootstrap, OnApplicationShu
   private trusted: boolean;
   private reconnectDelayMs = 100;
   private reconnectTimer?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
   private stopped = false;
   /** Marks this instance's notifications, which it has already applied when it sent them. */
   private readonly origin = randomUUID();
@@ -82,18 +85,22 @@ export class InvalidationBus implements OnApplicationBootstrap, OnApplicationShu
     work: (manager: EntityManager, emit: (event: CredentialEvent) => void) => Promise<T>,
   ): Promise<T> {
     const events: CredentialEvent[] = [];
-    const result = await this.dataSource.transaction(async (manager) => {
-      const value = await work(manager, (event) => events.push(event));
-      if (this.serverUrl) {
-        for (const event of splitForNotify(events)) {
-          const message: Notification = { origin: this.origin, event };
-          await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(message)]);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const value = await work(manager, (event) => events.push(event));
+        if (this.serverUrl) {
+          for (const event of splitForNotify(events)) {
+            const message: Notification = { origin: this.origin, event };
+            await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(message)]);
+          }
         }
-      }
-      return value;
-    });
-    this.deliver(events);
-    return result;
+        return value;
+      });
+    } finally {
+      // Also when the commit seemed to fail: it may have succeeded on the server, and an
+      // eviction that was not needed costs one database read.
+      this.deliver(events);
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -103,13 +110,19 @@ export class InvalidationBus implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeat);
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.serverUrl, application_name: LISTENER_APPLICATION_NAME });
+    const client = new Client({
+      connectionString: this.serverUrl,
+      application_name: LISTENER_APPLICATION_NAME,
+      keepAlive: true,
+      query_timeout: HEARTBEAT_TIMEOUT_MS,
+    });
     client.on('notification', (message) => this.receive(message.payload));
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
@@ -130,6 +143,20 @@ export class InvalidationBus implements OnApplicationBootstrap, OnApplicationShu
     for (const subscriber of this.subscribers) subscriber.clear();
     this.trusted = true;
     this.reconnectDelayMs = 100;
+    this.heartbeat = setInterval(() => void this.checkListener(client), HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref();
+  }
+
+  /**
+   * A connection that a firewall or NAT dropped silently raises no error and
+   * just stops delivering; a round trip that fails or times out reveals it.
+   */
+  private async checkListener(client: Client): Promise<void> {
+    try {
+      await client.query('SELECT 1');
+    } catch {
+      this.lost(client);
+    }
   }
 
   private lost(client: Client): void {
@@ -137,6 +164,7 @@ export class InvalidationBus implements OnApplicationBootstrap, OnApplicationShu
     const wasTrusted = this.trusted;
     this.trusted = false;
     this.listener = undefined;
+    clearInterval(this.heartbeat);
     client.removeAllListeners('end');
     client.end().catch(() => undefined);
     if (this.stopped || this.reconnectTimer) return;
@@ -150,10 +178,13 @@ export class InvalidationBus implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private receive(payload: string | undefined): void {
-    let message: Notification;
+    let message: Partial<Notification> | null = null;
     try {
-      message = JSON.parse(payload ?? '') as Notification;
+      message = JSON.parse(payload ?? '') as Partial<Notification> | null;
     } catch {
+      // handled below
+    }
+    if (!message || typeof message !== 'object' || !message.event) {
       // Unreadable: forget everything rather than risk keeping something stale.
       for (const subscriber of this.subscribers) subscriber.clear();
       return;

@@ -7,7 +7,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PGliteDriver } from 'typeorm-pglite';
@@ -63,6 +63,7 @@ export function singleConnectionPGliteDriver(dataDir: string): unknown {
 export async function initEmbeddedDataDir(dataDir: string): Promise<void> {
   const folder = pgliteFolder(dataDir);
   if (!folder || existsSync(join(folder, 'PG_VERSION'))) return;
+  mkdirSync(folder, { recursive: true });
   const worker = new Worker(INITDB_WORKER, {
     eval: true,
     workerData: { pglite: require.resolve('@electric-sql/pglite'), options: { dataDir: folder, startParams: START_PARAMS } },

@@ -70,6 +70,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(env, sink), APP_OPTIONS);
   await configureApp(app);
+  // Nest buffers its own log lines until listen(); flush so that they reach the capture too.
+  app.flushLogs();
   const contract = new OpenApiContract(buildOpenApiDocument(app));
   contract.attach(app.getHttpAdapter().getInstance());
   await app.init();

@@ -67,7 +67,8 @@ function classify(error: unknown): Classified {
   }
   const fastifyStatus = fastifyClientErrorStatus(error);
   if (fastifyStatus !== undefined) {
-    return { status: fastifyStatus, code: CODE_BY_STATUS[fastifyStatus] ?? 'validation_failed', message: fastifyMessage(fastifyStatus) };
+    const { code } = error as { code: string };
+    return { status: fastifyStatus, code: CODE_BY_STATUS[fastifyStatus] ?? 'validation_failed', message: fastifyMessage(code) };
   }
   if (isUniqueViolation(error)) {
     return { status: 409, code: 'conflict', message: 'The resource already exists' };
@@ -95,13 +96,12 @@ function fastifyClientErrorStatus(error: unknown): number | undefined {
   return undefined;
 }
 
-function fastifyMessage(status: number): string {
-  switch (status) {
-    case 413:
-      return 'The request body is too large';
-    case 415:
-      return 'Request bodies must be application/json';
-    default:
-      return 'The request body is not valid JSON';
-  }
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Request bodies must be application/json',
+  FST_ERR_BAD_URL: 'The URL is malformed',
+};
+
+function fastifyMessage(code: string): string {
+  return FASTIFY_MESSAGES[code] ?? 'The request body is not valid JSON';
 }
