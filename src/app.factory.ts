@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,24 +9,13 @@ import { ApiException, FieldError } from './common/errors/api-exception';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { toErrorResponse } from './common/filters/error-response';
 import { registerJsonBodyParser } from './common/json-body-parser';
+import { registerSecurityHeaders } from './common/security-headers';
 import { readConfig, EnvOverrides } from './config/config.module';
 import { AccessLog } from './logging/access-log';
 import { requestId } from './logging/request-id';
 import { createRootLogger } from './logging/root-logger';
 import { setupSwagger } from './openapi/swagger';
 import { registerWebPage } from './web/web-page';
-
-const PASSPORT_REQUEST_PROPERTIES = [
-  'user',
-  'authInfo',
-  'login',
-  'logIn',
-  'logout',
-  'logOut',
-  'isAuthenticated',
-  'isUnauthenticated',
-  '_sessionManager',
-];
 
 /** Nest's own body parser is off: `configureApp` installs the JSON parser. */
 export const APP_OPTIONS = { bufferLogs: true, bodyParser: false };
@@ -62,9 +50,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies are JSON only: anything else is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
-  // Passport and the guard set these on every authenticated request; declared up front, they
-  // keep Fastify's request objects one shape instead of reshaping each one (measurably slower).
-  for (const property of PASSPORT_REQUEST_PROPERTIES) fastify.decorateRequest(property, null);
+  // The guard sets the principal on every authenticated request; declared up front, it keeps
+  // Fastify's request objects one shape instead of reshaping each one (measurably slower).
+  fastify.decorateRequest('user', null);
   registerJsonBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
@@ -81,26 +69,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
         new ApiException('validation_failed', 'The request is not valid', { details: flatten(errors) }),
     }),
   );
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      // Not helmet's defaults: no https: fonts, and no upgrade-insecure-requests, which would
-      // break the page for a plain-http deployment reached by address (docker compose on a LAN).
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        baseUri: ["'self'"],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        scriptSrcAttr: ["'none'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-      },
-    },
-  });
+  registerSecurityHeaders(fastify);
   await registerWebPage(app);
   setupSwagger(app);
 }

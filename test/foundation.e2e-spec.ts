@@ -39,6 +39,8 @@ describe('Foundation: health, docs and the error shape', () => {
   it('sets security headers, relaxing inline styles for Swagger UI only', async () => {
     const response = await t.http().get('/health');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(response.headers['content-security-policy']).toContain("default-src 'self'");
     expect(response.headers['content-security-policy']).not.toContain('unsafe-inline');
     const docs = await t.http().get('/docs');

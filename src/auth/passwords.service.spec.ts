@@ -1,17 +1,22 @@
-import * as argon2 from '@node-rs/argon2';
 import { ConfigService } from '@nestjs/config';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Piscina } from 'piscina';
 import { AppConfig } from '../config/app-config';
 import { PasswordsService } from './passwords.service';
 
-jest.mock('@node-rs/argon2', () => {
-  const actual = jest.requireActual<typeof argon2>('@node-rs/argon2');
-  return { ...actual, verify: jest.fn(actual.verify) };
-});
+/** The nice value of each of this process's threads (Linux). */
+const threadNiceValues = () =>
+  readdirSync('/proc/self/task').map((tid) => {
+    const afterName = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1];
+    return Number(afterName.split(' ')[16]); // field 19 of stat(5); the name and pid come before
+  });
 
 describe('PasswordsService', () => {
   const config = { get: () => ({ passwordHashConcurrency: 1 }) } as unknown as ConfigService<AppConfig, true>;
   const passwords = new PasswordsService(config);
+  const pool = (passwords as unknown as { workers: Piscina }).workers;
   beforeAll(() => passwords.onModuleInit());
+  afterAll(() => passwords.onApplicationShutdown());
 
   it('hashes with argon2id at m=19 MiB, t=2, p=1', async () => {
     expect(await passwords.hash('correct horse')).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
@@ -24,29 +29,26 @@ describe('PasswordsService', () => {
   });
 
   it('still runs one full verification when there is no stored hash', async () => {
-    const verify = argon2.verify as jest.Mock;
-    verify.mockClear();
+    const run = jest.spyOn(pool, 'run');
     expect(await passwords.verify(undefined, 'anything at all')).toBe(false);
-    expect(verify).toHaveBeenCalledTimes(1);
-    expect(verify.mock.calls[0][0]).toMatch(/^\$argon2id\$/);
+    expect(run).toHaveBeenCalledTimes(1);
+    expect(run.mock.calls[0][0]).toEqual({ hash: expect.stringMatching(/^\$argon2id\$/), password: 'anything at all' });
+    expect(run.mock.calls[0][1]).toEqual({ name: 'verify' });
+    run.mockRestore();
   });
 
-  it('runs no more argon2 computations at once than configured', async () => {
-    const verify = argon2.verify as jest.Mock;
-    let running = 0;
-    let most = 0;
-    const actual = jest.requireActual<typeof argon2>('@node-rs/argon2');
-    verify.mockImplementation(async (...args: Parameters<typeof argon2.verify>) => {
-      most = Math.max(most, ++running);
-      try {
-        return await actual.verify(...args);
-      } finally {
-        running--;
-      }
-    });
-    await Promise.all(Array.from({ length: 4 }, () => passwords.verify(undefined, 'anything')));
-    expect(most).toBe(1);
-    verify.mockImplementation(actual.verify);
+  it('runs no more argon2 computations at once than configured; the rest queue', async () => {
+    const burst = Promise.all(Array.from({ length: 4 }, () => passwords.verify(undefined, 'anything')));
+    expect(pool.threads.length).toBeLessThanOrEqual(1);
+    expect(pool.queueSize).toBeGreaterThanOrEqual(3);
+    await burst;
+    expect(pool.threads.length).toBeLessThanOrEqual(1);
+  });
+
+  it('hashes in a thread of the lowest CPU priority, so request handling comes first', async () => {
+    await passwords.hash('correct horse');
+    expect(threadNiceValues()).toContain(19);
+    expect(threadNiceValues()).toContain(0); // this thread, untouched
   });
 
   it('treats a corrupt stored hash as a failed login, not an error', async () => {

@@ -1,40 +1,51 @@
-import { Algorithm, hash, verify } from '@node-rs/argon2';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Semaphore } from 'async-mutex';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
 import { AppConfig } from '../config/app-config';
 
-/** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. Runs on the libuv pool, not the event loop. */
-const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 };
+/** Linux nice increment for the hashing threads: they yield the CPU to request handling. */
+const HASHING_NICE_INCREMENT = 19;
 
+/**
+ * Password hashing with argon2id, off the event loop and out of its way: at
+ * most `PASSWORD_HASH_CONCURRENCY` hashes run at once, each in a worker
+ * thread of lower CPU priority; further logins queue. A burst of logins
+ * therefore slows logins, not the API-key and session traffic beside them.
+ */
 @Injectable()
-export class PasswordsService implements OnModuleInit {
+export class PasswordsService implements OnModuleInit, OnApplicationShutdown {
   /** Verified against when the email is unknown, so that both failures cost the same. */
   private dummyHash!: string;
-  /**
-   * argon2 is CPU-bound for tens of milliseconds. Left unbounded, a burst of
-   * logins would take every core and slow every other request; bounded, the
-   * logins queue and the event loop keeps a core.
-   */
-  private readonly slots: Semaphore;
+  private readonly workers: Piscina;
 
   constructor(config: ConfigService<AppConfig, true>) {
-    this.slots = new Semaphore(config.get('auth', { infer: true }).passwordHashConcurrency);
+    const concurrency = config.get('auth', { infer: true }).passwordHashConcurrency;
+    this.workers = new Piscina({
+      filename: join(__dirname, 'password-hashing.worker.js'),
+      minThreads: 1,
+      maxThreads: concurrency,
+      niceIncrement: HASHING_NICE_INCREMENT,
+    });
   }
 
   async onModuleInit(): Promise<void> {
     this.dummyHash = await this.hash(randomBytes(16).toString('hex'));
   }
 
+  async onApplicationShutdown(): Promise<void> {
+    await this.workers.destroy();
+  }
+
   hash(password: string): Promise<string> {
-    return this.slots.runExclusive(() => hash(password, ARGON2_OPTIONS));
+    return this.workers.run({ password }, { name: 'hash' }) as Promise<string>;
   }
 
   /** Always does one full verification, also when there is no stored hash. */
   async verify(storedHash: string | undefined, password: string): Promise<boolean> {
     try {
-      const matches = await this.slots.runExclusive(() => verify(storedHash ?? this.dummyHash, password));
+      const matches = (await this.workers.run({ hash: storedHash ?? this.dummyHash, password }, { name: 'verify' })) as boolean;
       return storedHash !== undefined && matches;
     } catch {
       return false;
