@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { ApiException } from '../common/errors/api-exception';
+import { MaybePromise, thenMaybe } from '../common/maybe-promise';
 import { ApiKeyPrincipal } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { CoherentCache } from '../database/coherent-cache';
@@ -24,6 +25,8 @@ interface VerifiedKey {
   userId: string;
   revoked: boolean;
 }
+
+const invalidApiKey = () => new ApiException('invalid_token', 'Invalid API key');
 
 export interface CreatedApiKey {
   apiKey: ApiKey;
@@ -110,15 +113,22 @@ export class ApiKeysService {
   }
 
   /**
-   * Turns a bearer token into a principal when it is an API key. Returns
-   * null for tokens that are not API keys, so the caller can try a JWT.
+   * Turns a bearer token into a principal when it is an API key: synchronously
+   * when memory knows the key, which is the steady state. Returns null for
+   * tokens that are not API keys, so the caller can try a JWT.
    */
-  async authenticate(token: string): Promise<ApiKeyPrincipal | null> {
+  authenticate(token: string): MaybePromise<ApiKeyPrincipal> | null {
     if (!hasApiKeyPrefix(token)) return null;
-    if (!isWellFormedApiKey(token)) throw new ApiException('invalid_token', 'Invalid API key');
+    if (!isWellFormedApiKey(token)) throw invalidApiKey();
     const keyHash = hashApiKey(token);
-    const apiKey = await this.verified.get(keyHash, () => this.findVerifiedKey(keyHash));
-    if (!apiKey) throw new ApiException('invalid_token', 'Invalid API key');
+    return thenMaybe(
+      this.verified.get(keyHash, () => this.findVerifiedKey(keyHash)),
+      (apiKey) => this.admit(apiKey),
+    );
+  }
+
+  private admit(apiKey: VerifiedKey | null): ApiKeyPrincipal {
+    if (!apiKey) throw invalidApiKey();
     if (apiKey.revoked) throw new ApiException('api_key_revoked', 'This API key has been revoked');
     this.lastUsed.record(apiKey.id, this.clock.now());
     return { method: 'api_key', userId: apiKey.userId, apiKeyId: apiKey.id };

@@ -8,6 +8,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { createSecretKey } from 'node:crypto';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { BearerAuthGuard } from '../common/guards/bearer-auth.guard';
+import { BearerAuthenticator } from '../common/guards/bearer-authenticator';
 import { AppConfig } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
 import { AccessTokensService } from './access-tokens.service';
@@ -66,6 +67,7 @@ const emailOf = (body: unknown): string | undefined => {
     AccessTokensService,
     SessionsService,
     BearerStrategy,
+    { provide: BearerAuthenticator, useExisting: BearerStrategy },
     AuthThrottlerGuard,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
   ],

@@ -5,6 +5,7 @@ import { hash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, IsNull, Repository, WhereExpressionBuilder } from 'typeorm';
 import { Clock } from '../common/clock';
 import { ApiException } from '../common/errors/api-exception';
+import { MaybePromise, thenMaybe } from '../common/maybe-promise';
 import { SessionPrincipal } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { CoherentCache } from '../database/coherent-cache';
@@ -46,6 +47,7 @@ interface SessionState {
   revoked: boolean;
 }
 
+const newRefreshToken = () => randomBytes(32).toString('base64url');
 const hashRefreshToken = (token: string) => hash('sha256', token, 'hex');
 
 const invalidCredentials = () => new ApiException('invalid_credentials', 'Invalid email or password');
@@ -95,7 +97,7 @@ export class SessionsService {
     const user = await this.users.findByEmail(input.email);
     const valid = await this.passwords.verify(user?.passwordHash, input.password);
     if (!user || !valid) throw invalidCredentials();
-    return this.dataSource.transaction((manager) => this.startSession(manager, user, client));
+    return this.startSession(this.dataSource.manager, user, client);
   }
 
   /**
@@ -155,15 +157,16 @@ export class SessionsService {
 
   /**
    * Verifies an access token and that its session is still live; at steady
-   * state from memory, since every revocation reaches the cache.
+   * state synchronously from memory, since every revocation reaches the cache.
    */
-  async authenticate(accessToken: string): Promise<SessionPrincipal> {
-    const claims = this.accessTokens.verify(accessToken);
-    const session = await this.sessionStates.get(claims.sid, () => this.findSessionState(claims.sid));
-    if (!session || session.revoked || session.userId !== claims.sub) {
-      throw new ApiException('invalid_token', 'This session has ended; sign in again');
-    }
-    return { method: 'session', userId: claims.sub, sessionId: claims.sid };
+  authenticate(accessToken: string): MaybePromise<SessionPrincipal> {
+    const { sub: userId, sid: sessionId } = this.accessTokens.verify(accessToken);
+    return thenMaybe(this.sessionStates.get(sessionId, () => this.findSessionState(sessionId)), (session) => {
+      if (!session || session.revoked || session.userId !== userId) {
+        throw new ApiException('invalid_token', 'This session has ended; sign in again');
+      }
+      return { method: 'session', userId, sessionId };
+    });
   }
 
   private async findSessionState(sessionId: string): Promise<SessionState | null> {
@@ -189,16 +192,21 @@ export class SessionsService {
     });
   }
 
+  /** The session and its first refresh token, in one statement (a login's only write). */
   private async startSession(manager: EntityManager, user: User, client: ClientInfo): Promise<IssuedSession> {
-    const session = await manager.save(
-      manager.create(Session, { userId: user.id, refreshedAt: this.clock.now(), ip: client.ip, userAgent: client.userAgent }),
+    const refreshToken = newRefreshToken();
+    const [{ session_id: sessionId }] = await manager.query<{ session_id: string }[]>(
+      `WITH session AS (
+         INSERT INTO sessions (user_id, refreshed_at, ip, user_agent) VALUES ($1, $2, $3, $4) RETURNING id
+       )
+       INSERT INTO refresh_tokens (session_id, token_hash) SELECT id, $5 FROM session RETURNING session_id`,
+      [user.id, this.clock.now(), client.ip, client.userAgent, hashRefreshToken(refreshToken)],
     );
-    const refreshToken = await this.issueRefreshToken(manager, session.id);
-    return this.issue(user, session.id, refreshToken);
+    return this.issue(user, sessionId, refreshToken);
   }
 
   private async issueRefreshToken(manager: EntityManager, sessionId: string): Promise<string> {
-    const token = randomBytes(32).toString('base64url');
+    const token = newRefreshToken();
     await manager.insert(RefreshToken, { sessionId, tokenHash: hashRefreshToken(token) });
     return token;
   }

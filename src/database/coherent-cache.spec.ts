@@ -29,6 +29,13 @@ describe('CoherentCache', () => {
     expect(load).toHaveBeenCalledTimes(1);
   });
 
+  it('answers from memory synchronously: no promise on the hot path', async () => {
+    const load = jest.fn().mockResolvedValue({ revoked: false });
+    expect(cache.get('k', load)).toBeInstanceOf(Promise);
+    await cache.get('k', load);
+    expect(cache.get('k', load)).toEqual({ revoked: false });
+  });
+
   it('remembers absence too', async () => {
     const load = jest.fn().mockResolvedValue(null);
     expect(await cache.get('k', load)).toBeNull();

@@ -5,6 +5,7 @@
  * arrived while the read was in flight (the read might predate the change).
  */
 import { LRUCache } from 'lru-cache';
+import { MaybePromise } from '../common/maybe-promise';
 import { CredentialCacheSubscriber, CredentialEvent, InvalidationBus } from './invalidation-bus';
 
 const ABSENT = Symbol('absent');
@@ -32,12 +33,16 @@ export class CoherentCache<V extends object> implements CredentialCacheSubscribe
     bus.subscribe(this);
   }
 
-  /** The cached value, or what `load` finds (cached when safe). */
-  async get(key: string, load: () => Promise<V | null>): Promise<V | null> {
+  /** The cached value, synchronously; or, when memory cannot answer, what `load` finds (cached when safe). */
+  get(key: string, load: () => Promise<V | null>): MaybePromise<V | null> {
     if (this.bus.isTrusted) {
       const cached = this.entries.get(key);
       if (cached !== undefined) return cached === ABSENT ? null : cached;
     }
+    return this.load(key, load);
+  }
+
+  private async load(key: string, load: () => Promise<V | null>): Promise<V | null> {
     const generation = this.generation;
     const value = await load();
     if (this.bus.isTrusted && generation === this.generation) {
