@@ -9,7 +9,7 @@ describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig({ DATA_DIR: tempDir() });
     expect(config.http.port).toBe(3000);
-    expect(config.database).toEqual(expect.objectContaining({ kind: 'embedded', migrationsRun: true }));
+    expect(config.database).toEqual(expect.objectContaining({ kind: 'embedded', optimize: 'memory', migrationsRun: true }));
     expect(config.auth).toEqual(
       expect.objectContaining({ rateLimitMax: 10, rateLimitWindowS: 60, accessTokenTtlS: 3600, refreshReuseGraceS: 10 }),
     );
@@ -21,6 +21,13 @@ describe('loadConfig', () => {
   it('uses the server when DATABASE_URL is set', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://db/app', JWT_SECRET: 'x'.repeat(32), DB_MIGRATIONS_RUN: 'false' });
     expect(config.database).toEqual({ kind: 'server', url: 'postgres://db/app', poolSize: 10, migrationsRun: false });
+  });
+
+  it('lets the embedded database trade memory for speed', () => {
+    expect(loadConfig({ DATA_DIR: tempDir(), EMBEDDED_DB_OPTIMIZE: 'speed' }).database).toEqual(
+      expect.objectContaining({ kind: 'embedded', optimize: 'speed' }),
+    );
+    expect(() => loadConfig({ DATA_DIR: tempDir(), EMBEDDED_DB_OPTIMIZE: 'fast' })).toThrow(/EMBEDDED_DB_OPTIMIZE:/);
   });
 
   it('names every bad variable in one clear error', () => {

@@ -38,6 +38,8 @@ export interface EmbeddedDatabaseConfig {
   kind: 'embedded';
   /** A folder, or `memory://` for a throwaway database. */
   dataDir: string;
+  /** `memory`: PGlite's WebAssembly runs on V8's baseline compiler only (less memory, slower queries). */
+  optimize: 'memory' | 'speed';
   migrationsRun: boolean;
 }
 
@@ -85,7 +87,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     http: { port: parsed.PORT, bodyLimitBytes: parsed.BODY_LIMIT_BYTES, trustProxy: parsed.TRUST_PROXY },
     database: parsed.DATABASE_URL
       ? { kind: 'server', url: parsed.DATABASE_URL, poolSize: parsed.DB_POOL_SIZE, migrationsRun }
-      : { kind: 'embedded', dataDir: parsed.DATA_DIR, migrationsRun },
+      : { kind: 'embedded', dataDir: parsed.DATA_DIR, optimize: parsed.EMBEDDED_DB_OPTIMIZE, migrationsRun },
     auth: {
       jwtSecret: parsed.JWT_SECRET ?? developmentJwtSecret(parsed.DATA_DIR),
       jwtIssuer: parsed.JWT_ISSUER,

@@ -11,6 +11,7 @@ import {
 } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const EMBEDDED_DB_OPTIMIZATIONS = ['memory', 'speed'] as const;
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
@@ -38,6 +39,9 @@ export class EnvSchema {
   @IsString()
   @MinLength(1)
   DATA_DIR = './.data';
+
+  @IsIn(EMBEDDED_DB_OPTIMIZATIONS)
+  EMBEDDED_DB_OPTIMIZE: (typeof EMBEDDED_DB_OPTIMIZATIONS)[number] = 'memory';
 
   @IsOptional()
   @IsString()

@@ -39,5 +39,5 @@ export function buildDataSourceOptions(database: AppConfig['database']): DataSou
       applicationName: 'magpipe-auth',
     };
   }
-  return { ...common, driver: singleConnectionPGliteDriver(database.dataDir), poolSize: 1 };
+  return { ...common, driver: singleConnectionPGliteDriver(database), poolSize: 1 };
 }
