@@ -4,11 +4,15 @@ import { Piscina } from 'piscina';
 import { AppConfig } from '../config/app-config';
 import { PasswordsService } from './passwords.service';
 
-/** The nice value of each of this process's threads (Linux). */
-const threadNiceValues = () =>
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
+
+/** The nice value and scheduling policy of each of this process's threads (Linux, proc(5)). */
+const threadPriorities = () =>
   readdirSync('/proc/self/task').map((tid) => {
-    const afterName = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1];
-    return Number(afterName.split(' ')[16]); // field 19 of stat(5); the name and pid come before
+    const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // Fields 19 and 41 of stat; the first of these is field 3, after the id and the name.
+    return { nice: Number(fields[19 - 3]), policy: Number(fields[41 - 3]) };
   });
 
 describe('PasswordsService', () => {
@@ -47,8 +51,8 @@ describe('PasswordsService', () => {
 
   it('hashes in a thread of the lowest CPU priority, so request handling comes first', async () => {
     await passwords.hash('correct horse');
-    expect(threadNiceValues()).toContain(19);
-    expect(threadNiceValues()).toContain(0); // this thread, untouched
+    expect(threadPriorities()).toContainEqual({ nice: 19, policy: SCHED_IDLE });
+    expect(threadPriorities()).toContainEqual({ nice: 0, policy: SCHED_OTHER }); // this thread, untouched
   });
 
   it('treats a corrupt stored hash as a failed login, not an error', async () => {
