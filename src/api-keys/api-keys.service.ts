@@ -121,24 +121,22 @@ export class ApiKeysService {
     if (!hasApiKeyPrefix(token)) return null;
     if (!isWellFormedApiKey(token)) throw invalidApiKey();
     const keyHash = hashApiKey(token);
-    return thenMaybe(
-      this.verified.get(keyHash, () => this.findVerifiedKey(keyHash)),
-      (apiKey) => this.admit(apiKey),
-    );
+    return thenMaybe(this.verified.get(keyHash, this.findVerifiedKey), this.admit);
   }
 
-  private admit(apiKey: VerifiedKey | null): ApiKeyPrincipal {
+  // Arrow properties: bound once, not a closure per request.
+  private readonly admit = (apiKey: VerifiedKey | null): ApiKeyPrincipal => {
     if (!apiKey) throw invalidApiKey();
     if (apiKey.revoked) throw new ApiException('api_key_revoked', 'This API key has been revoked');
-    this.lastUsed.record(apiKey.id, this.clock.now());
+    this.lastUsed.record(apiKey.id, this.clock.nowMs());
     return { method: 'api_key', userId: apiKey.userId, apiKeyId: apiKey.id };
-  }
+  };
 
-  private async findVerifiedKey(keyHash: string): Promise<VerifiedKey | null> {
+  private readonly findVerifiedKey = async (keyHash: string): Promise<VerifiedKey | null> => {
     const apiKey = await this.apiKeys.findOne({
       where: { keyHash },
       select: { id: true, userId: true, revokedAt: true },
     });
     return apiKey && { id: apiKey.id, userId: apiKey.userId, revoked: apiKey.revokedAt !== null };
-  }
+  };
 }

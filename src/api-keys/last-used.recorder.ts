@@ -13,7 +13,8 @@ import { AppConfig } from '../config/app-config';
 @Injectable()
 export class LastUsedRecorder implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(LastUsedRecorder.name);
-  private pending = new Map<string, Date>();
+  /** Key id → the latest use, in epoch milliseconds. */
+  private pending = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -33,8 +34,8 @@ export class LastUsedRecorder implements OnModuleInit, OnApplicationShutdown {
     await this.flush();
   }
 
-  record(apiKeyId: string, at: Date): void {
-    this.pending.set(apiKeyId, at);
+  record(apiKeyId: string, atMs: number): void {
+    this.pending.set(apiKeyId, atMs);
   }
 
   /** Writes what has been recorded so far; safe to call at any time. */
@@ -48,7 +49,7 @@ export class LastUsedRecorder implements OnModuleInit, OnApplicationShutdown {
     const batch = this.pending;
     this.pending = new Map();
     const ids = [...batch.keys()];
-    const times = ids.map((id) => batch.get(id)!.toISOString());
+    const times = ids.map((id) => new Date(batch.get(id)!).toISOString());
     try {
       // Single statement, no explicit transaction: row locks last only as long as the UPDATE.
       await this.dataSource.query(

@@ -161,7 +161,7 @@ export class SessionsService {
    */
   authenticate(accessToken: string): MaybePromise<SessionPrincipal> {
     const { sub: userId, sid: sessionId } = this.accessTokens.verify(accessToken);
-    return thenMaybe(this.sessionStates.get(sessionId, () => this.findSessionState(sessionId)), (session) => {
+    return thenMaybe(this.sessionStates.get(sessionId, this.findSessionState), (session) => {
       if (!session || session.revoked || session.userId !== userId) {
         throw new ApiException('invalid_token', 'This session has ended; sign in again');
       }
@@ -169,13 +169,13 @@ export class SessionsService {
     });
   }
 
-  private async findSessionState(sessionId: string): Promise<SessionState | null> {
+  private readonly findSessionState = async (sessionId: string): Promise<SessionState | null> => {
     const session = await this.sessions.findOne({
       where: { id: sessionId },
       select: { id: true, userId: true, revokedAt: true },
     });
     return session && { userId: session.userId, revoked: session.revokedAt !== null };
-  }
+  };
 
   /** Ends the user's live sessions that `narrow` selects, and tells every instance. */
   private async revokeWhere(userId: string, narrow: (where: WhereExpressionBuilder) => void): Promise<void> {

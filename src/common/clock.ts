@@ -7,7 +7,12 @@ export class Clock {
     return new Date();
   }
 
+  /** Milliseconds since the epoch, without a Date: for the per-request hot path. */
+  nowMs(): number {
+    return Date.now();
+  }
+
   nowSeconds(): number {
-    return Math.floor(Date.now() / 1000);
+    return Math.floor(this.nowMs() / 1000);
   }
 }

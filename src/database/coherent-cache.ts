@@ -34,7 +34,7 @@ export class CoherentCache<V extends object> implements CredentialCacheSubscribe
   }
 
   /** The cached value, synchronously; or, when memory cannot answer, what `load` finds (cached when safe). */
-  get(key: string, load: () => Promise<V | null>): MaybePromise<V | null> {
+  get(key: string, load: (key: string) => Promise<V | null>): MaybePromise<V | null> {
     if (this.bus.isTrusted) {
       const cached = this.entries.get(key);
       if (cached !== undefined) return cached === ABSENT ? null : cached;
@@ -42,9 +42,9 @@ export class CoherentCache<V extends object> implements CredentialCacheSubscribe
     return this.load(key, load);
   }
 
-  private async load(key: string, load: () => Promise<V | null>): Promise<V | null> {
+  private async load(key: string, load: (key: string) => Promise<V | null>): Promise<V | null> {
     const generation = this.generation;
-    const value = await load();
+    const value = await load(key);
     if (this.bus.isTrusted && generation === this.generation) {
       if (value) this.entries.set(key, value);
       else this.entries.set(key, ABSENT, { ttl: this.options.absentTtlMs });

@@ -9,10 +9,10 @@ export class FakeClock extends Clock {
   }
 
   override now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date(this.nowMs());
   }
 
-  override nowSeconds(): number {
-    return Math.floor(this.now().getTime() / 1000);
+  override nowMs(): number {
+    return Date.now() + this.offsetMs;
   }
 }
