@@ -83,17 +83,28 @@ async function main(): Promise<void> {
       sample.results.push(result);
       samples.set(name, sample);
       say(`  ${name} ${label}: ${Math.round(result.requests / result.seconds)} req/s, p99 ${result.p99.toFixed(2)} ms`);
+      return result;
     };
 
     say(`Benchmark on ${embedded ? 'the embedded database (PGlite)' : 'PostgreSQL'}`);
     const route = '/bench/authenticated';
-    const sideBySide = [
-      () => measure('a', 'public route', '/bench/public'),
-      () => measure('b', 'API key', route, { headers: { authorization: `Bearer ${apiKey}` } }),
-      () => measure('c', 'session JWT', route, { headers: { authorization: `Bearer ${accessToken}` } }),
-    ];
+    const measureB = () => measure('b', 'API key', route, { headers: { authorization: `Bearer ${apiKey}` } });
+    const sideBySide = {
+      a: () => measure('a', 'public route', '/bench/public'),
+      b: measureB,
+      c: () => measure('c', 'session JWT', route, { headers: { authorization: `Bearer ${accessToken}` } }),
+    };
+    const order = Object.keys(sideBySide) as (keyof typeof sideBySide)[];
+    // Each ratio is taken within a round, then the median over rounds: drift over the whole run cancels.
+    const pairedRatios: Record<string, number[]> = { 'b/a': [], 'c/a': [], '(e)p99/(b)p99': [] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (let turn = 0; turn < sideBySide.length; turn++) await sideBySide[(round + turn) % sideBySide.length]();
+      const runs = {} as Record<keyof typeof sideBySide, Run>;
+      for (let turn = 0; turn < order.length; turn++) {
+        const name = order[(round + turn) % order.length];
+        runs[name] = await sideBySide[name]();
+      }
+      pairedRatios['b/a'].push(throughput(runs.b) / throughput(runs.a));
+      pairedRatios['c/a'].push(throughput(runs.c) / throughput(runs.a));
     }
     await measure('d', 'random mgp_ keys', route, {
       requests: [
@@ -107,21 +118,23 @@ async function main(): Promise<void> {
     });
     let loginCount = 0;
     for (let round = 0; round < LOGIN_ROUNDS; round++) {
+      const withoutLogins = await measureB();
       const logins = startLogins(base, email, password);
       await new Promise((resolve) => setTimeout(resolve, LOGIN_SETTLE_MS));
-      await measure('e', `API key during ${CONCURRENT_LOGINS} concurrent logins`, route, {
+      const withLogins = await measure('e', `API key during ${CONCURRENT_LOGINS} concurrent logins`, route, {
         headers: { authorization: `Bearer ${apiKey}` },
       });
       loginCount += await logins.stop();
+      pairedRatios['(e)p99/(b)p99'].push(withLogins.p99 / withoutLogins.p99);
     }
     const { rss_bytes: rss } = await stats(base);
 
     const phases = [...samples].map(([name, sample]) => summarise(name, sample));
     const byName = Object.fromEntries(phases.map((phase) => [phase.name, phase]));
     const ratios = {
-      'b/a': byName.b.requestsPerSecond / byName.a.requestsPerSecond,
-      'c/a': byName.c.requestsPerSecond / byName.a.requestsPerSecond,
-      '(e)p99/(b)p99': byName.e.p99 / byName.b.p99,
+      'b/a': median(pairedRatios['b/a']),
+      'c/a': median(pairedRatios['c/a']),
+      '(e)p99/(b)p99': median(pairedRatios['(e)p99/(b)p99']),
       'cpu a/b': byName.a.cpuMicrosPerRequest / byName.b.cpuMicrosPerRequest,
       'cpu a/c': byName.a.cpuMicrosPerRequest / byName.c.cpuMicrosPerRequest,
     };
@@ -138,17 +151,19 @@ async function main(): Promise<void> {
   }
 }
 
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
+const throughput = (run: Run) => run.requests / run.seconds;
+
 /** Throughput and latency percentiles as the median of a phase's runs; queries and CPU over all of them. */
 function summarise(
   name: string,
   { label, results, queries, cpuMicros }: { label: string; results: Run[]; queries: number; cpuMicros: number },
 ): Phase {
   const requests = results.reduce((sum, result) => sum + result.requests, 0);
-  const median = (values: number[]) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)];
   return {
     name,
     label,
-    requestsPerSecond: median(results.map((result) => result.requests / result.seconds)),
+    requestsPerSecond: median(results.map(throughput)),
     p50: median(results.map((result) => result.p50)),
     p99: median(results.map((result) => result.p99)),
     queriesPerRequest: requests ? queries / requests : 0,
@@ -178,7 +193,8 @@ function renderReport(phases: Phase[], ratios: Record<string, number>, run: { mo
       `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, database: ${run.mode}.`,
     `autocannon on 127.0.0.1, ${CONNECTIONS} connections; each phase warmed up for ${WARMUP_SECONDS} s, then measured ` +
       `for ${PHASE_SECONDS} s; (a), (b) and (c) ${ROUNDS} times in rotating turns, (e) ${LOGIN_ROUNDS} times ` +
-      `(req/s and latency: the median run).`,
+      `(req/s and latency: the median run). Each ratio is the median of the ratios within a round; for (e), each ` +
+      `round measures (b) just before starting the logins.`,
     '',
     '| phase | what | req/s | p50 ms | p99 ms | DB queries / request | service CPU µs / request | non-2xx |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
