@@ -41,8 +41,8 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') impleme
   }
 
   /** For passport. */
-  validate(token: string): Promise<Principal> {
-    return Promise.resolve(this.verify(token));
+  async validate(token: string): Promise<Principal> {
+    return this.verify(token);
   }
 
   /** For the global guard: `authorization` is a well-formed `Bearer <token>` header. */

@@ -1,3 +1,4 @@
+import { ModuleMetadata } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -33,6 +34,8 @@ export interface TestAppOptions {
   env?: EnvOverrides;
   captureLogs?: boolean;
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Extra modules beside AppModule, as an enterprise team would add its own. */
+  imports?: ModuleMetadata['imports'];
   /** Reuse a database (a second instance, or a restart). */
   database?: TestDatabase;
 }
@@ -51,7 +54,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const clock = new FakeClock();
   const logs: string[] = [];
 
-  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(env)] })
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(env), ...(options.imports ?? [])] })
     .overrideProvider(Clock)
     .useValue(clock);
   const sink = options.captureLogs
