@@ -6,12 +6,12 @@
  * does nothing else (libuv's pool is shared with the event loop's I/O and
  * cannot be given a lower priority).
  *
- * On Linux the thread also moves to the SCHED_IDLE policy (nice 19 is set by
- * Piscina either way). A core that runs only idle-policy work counts as free
+ * On Linux the thread also moves to the SCHED_IDLE policy (Piscina sets nice
+ * 19 as well, through its optional dependency @napi-rs/nice). A core that runs only idle-policy work counts as free
  * when the kernel places a woken task, so the database connection or client
  * that the event loop wakes on every write goes there instead of preempting
  * the event loop: measured, this halves the event loop's lost time during a
- * burst of logins. Without `chrt` (util-linux), nice 19 alone still applies.
+ * burst of logins. Without `chrt` (util-linux), nice 19 alone applies.
  *
  * Plain JavaScript: worker threads load it without the TypeScript toolchain,
  * under Jest as well as from dist/.
@@ -33,7 +33,16 @@ try {
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
 const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 };
 
+/** A malformed stored hash is a mismatch; anything else that fails is the caller's to report. */
+function verify({ hash, password }) {
+  try {
+    return verifySync(hash, password);
+  } catch {
+    return false;
+  }
+}
+
 module.exports = {
   hash: ({ password }) => hashSync(password, ARGON2_OPTIONS),
-  verify: ({ hash, password }) => verifySync(hash, password),
+  verify,
 };

@@ -7,5 +7,10 @@ export type MaybePromise<T> = T | Promise<T>;
 
 /** Applies `next` now when `value` is already here, else when it arrives. */
 export function thenMaybe<T, R>(value: MaybePromise<T>, next: (value: T) => R): MaybePromise<R> {
-  return value instanceof Promise ? value.then(next) : next(value);
+  // Any thenable, not only this realm's Promise: mistaking one for a value would hand `next` a promise.
+  return isThenable(value) ? Promise.resolve(value).then(next) : next(value);
+}
+
+function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

@@ -86,8 +86,12 @@ export async function initEmbeddedDataDir(dataDir: string): Promise<void> {
   });
   let stderr = '';
   initdb.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [exitCode] = (await once(initdb, 'exit')) as [number | null];
-  if (exitCode !== 0) throw new Error(`Could not create the embedded database in ${folder}: ${stderr.trim()}`);
+  // 'close', not 'exit': by then stderr has been read to the end.
+  const [exitCode, signal] = (await once(initdb, 'close')) as [number | null, NodeJS.Signals | null];
+  if (exitCode !== 0) {
+    const how = signal ? `killed by ${signal}` : `exit code ${exitCode}`;
+    throw new Error(`Could not create the embedded database in ${folder} (${how}): ${stderr.trim()}`);
+  }
 }
 
 const INITDB_SCRIPT = `

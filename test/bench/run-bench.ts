@@ -285,6 +285,8 @@ function startLogins(base: string, email: string, password: string): { stop(): P
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+  // A failed login rejects before stop() is called; stop() still reports it.
+  finished.catch(() => undefined);
   return {
     stop: () => {
       worker.postMessage('stop');
