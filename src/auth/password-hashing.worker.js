@@ -6,12 +6,13 @@
  * does nothing else (libuv's pool is shared with the event loop's I/O and
  * cannot be given a lower priority).
  *
- * On Linux the thread also moves to the SCHED_IDLE policy (Piscina sets nice
- * 19 as well, through its optional dependency @napi-rs/nice). A core that runs only idle-policy work counts as free
- * when the kernel places a woken task, so the database connection or client
- * that the event loop wakes on every write goes there instead of preempting
- * the event loop: measured, this halves the event loop's lost time during a
- * burst of logins. Without `chrt` (util-linux), nice 19 alone applies.
+ * On Linux the thread also moves to the SCHED_IDLE policy; Piscina sets nice
+ * 19 as well, through its optional dependency @napi-rs/nice. A core that runs
+ * only idle-policy work counts as free when the kernel places a woken task,
+ * so the database connection or client that the event loop wakes on every
+ * write goes there instead of preempting the event loop: measured, this
+ * halves the event loop's lost time during a burst of logins. Without `chrt`
+ * (util-linux), nice 19 alone applies.
  *
  * Plain JavaScript: worker threads load it without the TypeScript toolchain,
  * under Jest as well as from dist/.
