@@ -1,21 +1,9 @@
 import { ConfigService } from '@nestjs/config';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Piscina } from 'piscina';
 import { ApiException } from '../common/errors/api-exception';
 import { AppConfig } from '../config/app-config';
+import { onLinux, ownPriority, SCHED_IDLE, SCHED_OTHER, threadPriorities } from '../../test/support/thread-priority';
 import { PasswordsService } from './passwords.service';
-
-const SCHED_OTHER = 0;
-const SCHED_IDLE = 5;
-
-/** The nice value and scheduling policy in a thread's stat file (Linux, proc(5)). */
-const priorityIn = (statFile: string) => {
-  const fields = readFileSync(statFile, 'utf8').split(') ')[1].split(' ');
-  // Fields 19 and 41 of stat; the first of these is field 3, after the id and the name.
-  return { nice: Number(fields[19 - 3]), policy: Number(fields[41 - 3]) };
-};
-const threadPriorities = () => readdirSync('/proc/self/task').map((tid) => priorityIn(`/proc/self/task/${tid}/stat`));
-const onLinux = existsSync('/proc/thread-self/stat') ? it : it.skip;
 
 const withConcurrency = (passwordHashConcurrency: number) =>
   new PasswordsService({ get: () => ({ passwordHashConcurrency }) } as unknown as ConfigService<AppConfig, true>);
@@ -84,7 +72,7 @@ describe('PasswordsService', () => {
   onLinux('hashes in a thread of the lowest CPU priority, so request handling comes first', async () => {
     await passwords.hash('correct horse');
     expect(threadPriorities()).toContainEqual({ nice: 19, policy: SCHED_IDLE });
-    expect(priorityIn('/proc/thread-self/stat')).toEqual({ nice: 0, policy: SCHED_OTHER }); // this thread, untouched
+    expect(ownPriority()).toEqual({ nice: 0, policy: SCHED_OTHER }); // this thread, untouched
   });
 
   it('treats a corrupt stored hash as a failed login, not an error', async () => {

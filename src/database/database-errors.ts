@@ -8,6 +8,7 @@ const UNAVAILABLE_MESSAGES = [
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error',
   'Driver not Connected',
+  'The embedded database thread stopped',
 ];
 
 /** True when the error means "the database cannot be reached", not "the query was wrong". */

@@ -1,7 +1,10 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initEmbeddedDataDir } from './single-connection-pglite.pool';
+import { onLinux, ownPriority, SCHED_OTHER, threadPriorities } from '../../test/support/thread-priority';
+import { EmbeddedDatabaseConfig } from '../config/app-config';
+import { isDatabaseUnavailable } from './database-errors';
+import { initEmbeddedDataDir, singleConnectionPGliteDriver } from './single-connection-pglite.pool';
 
 describe('initEmbeddedDataDir', () => {
   it('creates the cluster in a DATA_DIR that does not exist yet', async () => {
@@ -13,5 +16,63 @@ describe('initEmbeddedDataDir', () => {
 
   it('leaves an in-memory database alone', async () => {
     await expect(initEmbeddedDataDir('memory://')).resolves.toBeUndefined();
+  });
+});
+
+const IN_MEMORY: EmbeddedDatabaseConfig = { kind: 'embedded', dataDir: 'memory://', optimize: 'memory', migrationsRun: false };
+
+interface Pool {
+  query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  end(callback: (error: unknown) => void): void;
+}
+
+describe('the embedded database pool', () => {
+  let pool: Pool;
+  beforeAll(() => {
+    const { Pool } = singleConnectionPGliteDriver(IN_MEMORY) as {
+      Pool: new () => Pool;
+    };
+    pool = new Pool();
+  });
+  afterAll(() => new Promise((resolve) => pool.end(resolve)));
+
+  it('runs statements with and without parameters', async () => {
+    expect((await pool.query('SELECT $1::int + 1 AS n', [41])).rows).toEqual([{ n: 42 }]);
+    expect((await pool.query('SELECT 1 AS a; SELECT 2 AS b')).rows).toEqual([{ b: 2 }]); // the last result counts
+    expect((await pool.query('SELECT $1::boolean AS yes', [true])).rows).toEqual([{ yes: true }]);
+  });
+
+  it('runs them beside the event loop, which keeps answering meanwhile', async () => {
+    const slow = pool.query('SELECT pg_sleep(0.5)');
+    const started = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // On the event loop, PGlite would have held this timer until the statement ended.
+    expect(Date.now() - started).toBeLessThan(300);
+    await slow;
+  });
+
+  onLinux('runs them 10 nice levels below request handling', async () => {
+    await pool.query('SELECT 1');
+    expect(threadPriorities()).toContainEqual({ nice: 10, policy: SCHED_OTHER });
+    expect(ownPriority()).toEqual({ nice: 0, policy: SCHED_OTHER }); // this thread, untouched
+  });
+
+  it('reports a failed statement with its SQLSTATE and fields', async () => {
+    const failure = await pool.query('SELECT 1 / 0').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).toMatchObject({ code: '22012', message: 'division by zero', severity: 'ERROR' });
+  });
+});
+
+describe('the embedded database pool, once its thread has stopped', () => {
+  it('fails statements as "database unavailable"', async () => {
+    const { Pool } = singleConnectionPGliteDriver(IN_MEMORY) as {
+      Pool: new () => Pool;
+    };
+    const pool = new Pool();
+    await pool.query('SELECT 1');
+    await new Promise((resolve) => pool.end(resolve));
+    const failure = await pool.query('SELECT 1').catch((error: unknown) => error);
+    expect(isDatabaseUnavailable(failure)).toBe(true);
   });
 });

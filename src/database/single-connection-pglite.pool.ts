@@ -1,41 +1,114 @@
 /**
- * PGlite is one PostgreSQL backend in WebAssembly: a single connection.
- * typeorm-pglite hands that connection to every caller at once, so two
- * TypeORM transactions would interleave their statements on it. This pool
- * gives the connection to one query runner at a time (a pool of size 1),
- * which makes transactions and row locks behave as on a real server.
+ * The embedded database: PGlite, one PostgreSQL backend in WebAssembly,
+ * running in a thread of its own (embedded-database.worker.js) so that its
+ * statements never hold up the event loop.
+ *
+ * PGlite is a single connection. typeorm-pglite's pool hands that connection
+ * to every caller at once, so two TypeORM transactions would interleave their
+ * statements on it. This pool gives the connection to one query runner at a
+ * time (a pool of size 1), which makes transactions and row locks behave as
+ * on a real server.
  */
-import { PGlite } from '@electric-sql/pglite';
+import { Results } from '@electric-sql/pglite';
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { PGliteDriver } from 'typeorm-pglite';
-import { PGlitePool } from 'typeorm-pglite/dist/pglite-pool';
+import { Worker } from 'node:worker_threads';
 import { EmbeddedDatabaseConfig } from '../config/app-config';
 
-type ConnectCallback = Parameters<PGlitePool['connect']>[0];
+type ConnectCallback = (error: unknown, client: EmbeddedDatabasePool | null, release: () => void) => void;
+type QueryCallback = (error: unknown, results: Results | null) => void;
 
-class SingleConnectionPGlitePool extends PGlitePool {
+/** For PGlite, in the database thread and in the initdb process: the main thread does not load PGlite at all. */
+interface PGliteOptions {
+  dataDir?: string;
+  /** Appended to PGlite's own start parameters. */
+  extraStartParams: string[];
+}
+
+/** The thread that owns the PGlite instance; statements go to it in order, results come back. */
+class EmbeddedDatabaseThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve(result: unknown): void; reject(error: Error): void }>();
+  private nextId = 0;
+  private failure?: Error;
+
+  constructor(options: PGliteOptions) {
+    this.worker = new Worker(join(__dirname, 'embedded-database.worker.js'), {
+      workerData: { options },
+      // Its JavaScript only relays statements and results; V8's default young generation would add 10-20 MB of RSS.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
+    this.worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: { message: string } }) => {
+      const request = this.pending.get(id);
+      this.pending.delete(id);
+      if (error) request?.reject(Object.assign(new Error(error.message), error));
+      else request?.resolve(result);
+    });
+    const fail = (error: Error) => {
+      this.failure = error;
+      for (const request of this.pending.values()) request.reject(error);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`The embedded database thread stopped (exit code ${code})`)));
+  }
+
+  run(sql: string, params?: unknown[]): Promise<Results> {
+    return this.send({ sql, params }) as Promise<Results>;
+  }
+
+  async close(): Promise<void> {
+    if (this.failure) return;
+    await this.send({ close: true });
+    await once(this.worker, 'exit');
+  }
+
+  private send(request: object): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...request });
+    });
+  }
+}
+
+/** What TypeORM's postgres driver needs of a `pg` pool, of its clients (the pool itself here) and their events. */
+class EmbeddedDatabasePool extends EventEmitter {
   private tail: Promise<void> = Promise.resolve();
 
-  override connect(callback: ConnectCallback): Promise<void> {
+  constructor(private readonly database: EmbeddedDatabaseThread) {
+    super();
+  }
+
+  connect(callback: ConnectCallback): Promise<void> {
     let unlock!: () => void;
     const previous = this.tail;
     this.tail = new Promise<void>((resolve) => (unlock = resolve));
-    return previous.then(() =>
-      super.connect((error, client) => {
-        let released = false;
-        const release = () => {
-          if (released) return;
-          released = true;
-          unlock();
-        };
-        if (error) release();
-        callback(error, client, release);
-      }),
-    );
+    return previous.then(() => {
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        unlock();
+      };
+      callback(null, this, release);
+    });
+  }
+
+  /** Called as `query(sql, params?)` for a promise, and by TypeORM also as `query(sql, callback)`. */
+  query(sql: string, params?: unknown[] | QueryCallback, callback?: QueryCallback): Promise<Results> {
+    const [values, done] = typeof params === 'function' ? [undefined, params] : [params, callback];
+    const result = this.database.run(sql, values);
+    if (done) result.then((results) => done(null, results), (error: unknown) => done(error, null));
+    return result;
+  }
+
+  end(callback: (error: unknown) => void): void {
+    this.database.close().then(() => callback(null), callback);
   }
 }
 
@@ -45,16 +118,25 @@ const IN_MEMORY = 'memory://';
  * PostgreSQL's default 128 MB of shared buffers live in PGlite's WebAssembly
  * heap, in this process; 16 MB is plenty for this service's tables.
  */
-const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+const EXTRA_START_PARAMS = ['-c', 'shared_buffers=16MB'];
 
 const pgliteFolder = (dataDir: string) => (dataDir === IN_MEMORY ? undefined : join(dataDir, 'pglite'));
 
-/** The `driver` option for a TypeORM postgres DataSource backed by PGlite, kept in `<dataDir>/pglite`. */
+/**
+ * The `driver` option for a TypeORM postgres DataSource backed by PGlite,
+ * kept in `<dataDir>/pglite`. The database thread starts with the pool, when
+ * the DataSource is initialised, and ends with it.
+ */
 export function singleConnectionPGliteDriver({ dataDir, optimize }: EmbeddedDatabaseConfig): unknown {
   if (optimize === 'memory') compileWebAssemblyForMemory();
-  // PGliteDriver's constructor records the PGlite options for the shared instance.
-  new PGliteDriver({ dataDir: pgliteFolder(dataDir), startParams: START_PARAMS });
-  return { Pool: SingleConnectionPGlitePool };
+  const options: PGliteOptions = { dataDir: pgliteFolder(dataDir), extraStartParams: EXTRA_START_PARAMS };
+  return {
+    Pool: class extends EmbeddedDatabasePool {
+      constructor() {
+        super(new EmbeddedDatabaseThread(options));
+      }
+    },
+  };
 }
 
 /**
@@ -80,7 +162,7 @@ export async function initEmbeddedDataDir(dataDir: string): Promise<void> {
   const folder = pgliteFolder(dataDir);
   if (!folder || existsSync(join(folder, 'PG_VERSION'))) return;
   mkdirSync(folder, { recursive: true });
-  const options = { dataDir: folder, startParams: START_PARAMS };
+  const options: PGliteOptions = { dataDir: folder, extraStartParams: EXTRA_START_PARAMS };
   const initdb = spawn(process.execPath, ['-e', INITDB_SCRIPT, require.resolve('@electric-sql/pglite'), JSON.stringify(options)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -97,7 +179,8 @@ export async function initEmbeddedDataDir(dataDir: string): Promise<void> {
 const INITDB_SCRIPT = `
   const [pglite, options] = process.argv.slice(1);
   const { PGlite } = require(pglite);
-  PGlite.create(JSON.parse(options)).then((db) => db.close()).catch((error) => {
+  const { dataDir, extraStartParams } = JSON.parse(options);
+  PGlite.create({ dataDir, startParams: [...PGlite.defaultStartParams, ...extraStartParams] }).then((db) => db.close()).catch((error) => {
     console.error(error.message);
     process.exit(1);
   });
