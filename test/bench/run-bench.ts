@@ -185,8 +185,9 @@ virtual machine whose idle cores halt (the \`cpuidle\` note below), each such
 wakeup costs the service an exit to the hypervisor. A route that costs the
 service more then leaves the load generator idle more often, and pays for more
 wakeups: measured on such a machine, 3 µs of extra work per request cost about
-7 µs. b/a and c/a understate there. With the same build, allowing idle cores to
-poll for 200 µs (\`guest_halt_poll_ns=200000\`) moved b/a from 0.85 to 0.90.
+7 µs. b/a and c/a understate there. With the same build on such a machine,
+letting idle cores poll for 200 µs (\`guest_halt_poll_ns=200000\`) moved b/a
+from 0.79 to 0.87 in this bench, and from 0.85 to 0.90 with autocannon alone.
 `;
 
 /** BENCHMARKS.md keeps one section per database; a run replaces its own. */
