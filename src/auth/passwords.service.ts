@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { ApiException } from '../common/errors/api-exception';
+import { startThreadPoolAtFullPriority } from '../common/thread-pool';
 import { AppConfig } from '../config/app-config';
 
 /** Linux nice increment for the hashing threads (with Piscina's optional @napi-rs/nice). */
@@ -38,6 +39,7 @@ export class PasswordsService implements OnModuleInit, OnApplicationShutdown {
     const concurrency = config.get('auth', { infer: true }).passwordHashConcurrency;
     // Bounded here, not with Piscina's maxQueue, which does not count tasks that carry an abort signal.
     this.queueLimit = concurrency * QUEUED_PER_THREAD;
+    startThreadPoolAtFullPriority();
     this.workers = new Piscina({
       filename: join(__dirname, 'password-hashing.worker.js'),
       minThreads: 1,

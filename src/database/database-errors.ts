@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+import { EMBEDDED_DATABASE_STOPPED } from './single-connection-pglite.pool';
 
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE']);
 // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections
@@ -8,7 +9,7 @@ const UNAVAILABLE_MESSAGES = [
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error',
   'Driver not Connected',
-  'The embedded database thread stopped',
+  EMBEDDED_DATABASE_STOPPED,
 ];
 
 /** True when the error means "the database cannot be reached", not "the query was wrong". */

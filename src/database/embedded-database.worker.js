@@ -11,9 +11,11 @@
  * rather than everyone's. (Measured on the bench: (e)p99/(b)p99 went from
  * 2.2 to 1.8.) It is never starved, as the password hashing threads may be.
  *
- * Requests: { id, sql, params } or { id, close: true }. Replies: { id, result }
- * or { id, error }, with the error's own fields copied (SQLSTATE `code`,
- * `detail`, `constraint`, ...), since a cloned Error keeps only its message.
+ * Messages: first { ready: true } or { ready: false, error } once PGlite has
+ * started or failed to. Then, for each request { id, sql, params } or
+ * { id, close: true }, a reply { id, result } or { id, error }, with the
+ * error's own fields copied (SQLSTATE `code`, `detail`, `constraint`, ...),
+ * since a cloned Error keeps only its message.
  *
  * Plain JavaScript: worker threads load it without the TypeScript toolchain,
  * under Jest as well as from dist/.
@@ -38,8 +40,10 @@ const { PGliteDriver, getPGliteInstance } = require('typeorm-pglite');
 const { dataDir, extraStartParams } = workerData.options;
 new PGliteDriver({ dataDir, startParams: [...PGlite.defaultStartParams, ...extraStartParams] });
 const database = getPGliteInstance();
-// A failed start is reported to each request; it must not also end the thread as an unhandled rejection.
-database.catch(() => undefined);
+database.then(
+  () => parentPort.postMessage({ ready: true }),
+  (error) => parentPort.postMessage({ ready: false, error: { message: error?.message ?? String(error) } }),
+);
 
 /** As typeorm-pglite runs statements: with parameters, one query; without, possibly several, and the last result counts. */
 async function run(db, { sql, params }) {

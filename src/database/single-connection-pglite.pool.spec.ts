@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onLinux, ownPriority, SCHED_OTHER, threadPriorities } from '../../test/support/thread-priority';
@@ -20,6 +20,8 @@ describe('initEmbeddedDataDir', () => {
 });
 
 const IN_MEMORY: EmbeddedDatabaseConfig = { kind: 'embedded', dataDir: 'memory://', optimize: 'memory', migrationsRun: false };
+
+type Connect = (callback: (error: unknown) => void) => Promise<void>;
 
 interface Pool {
   query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
@@ -57,10 +59,30 @@ describe('the embedded database pool', () => {
     expect(ownPriority()).toEqual({ nice: 0, policy: SCHED_OTHER }); // this thread, untouched
   });
 
+  it('refuses a parameter that cannot cross to the thread, and goes on working', async () => {
+    await expect(pool.query('SELECT $1::text AS v', [() => 'code'])).rejects.toThrow(/could not be cloned/);
+    expect((await pool.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+  });
+
   it('reports a failed statement with its SQLSTATE and fields', async () => {
     const failure = await pool.query('SELECT 1 / 0').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Error);
     expect(failure).toMatchObject({ code: '22012', message: 'division by zero', severity: 'ERROR' });
+  });
+});
+
+describe('the embedded database pool, when the database cannot start', () => {
+  onLinux('reports the failure to whoever connects, and leaves no thread behind', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mgp-corrupt-'));
+    mkdirSync(join(dataDir, 'pglite'));
+    writeFileSync(join(dataDir, 'pglite', 'PG_VERSION'), '99\n'); // a cluster of a version PGlite cannot open
+    const threadsBefore = threadPriorities().length;
+    const { Pool } = singleConnectionPGliteDriver({ ...IN_MEMORY, dataDir }) as { Pool: new () => Pool & { connect: Connect } };
+    const pool = new Pool();
+    const failure = await new Promise((resolve) => void pool.connect(resolve));
+    expect(String(failure)).toMatch(/Could not start the embedded database/);
+    await new Promise((resolve) => pool.end(resolve));
+    expect(threadPriorities().length).toBeLessThanOrEqual(threadsBefore);
   });
 });
 

@@ -16,6 +16,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { startThreadPoolAtFullPriority } from '../common/thread-pool';
 import { EmbeddedDatabaseConfig } from '../config/app-config';
 
 type ConnectCallback = (error: unknown, client: EmbeddedDatabasePool | null, release: () => void) => void;
@@ -28,50 +29,80 @@ interface PGliteOptions {
   extraStartParams: string[];
 }
 
+/** The start of every error that means the thread is gone (`isDatabaseUnavailable` knows it). */
+export const EMBEDDED_DATABASE_STOPPED = 'The embedded database thread stopped';
+
+type Reply = { id: number; result?: unknown; error?: { message: string } } | { ready: boolean; error?: { message: string } };
+
 /** The thread that owns the PGlite instance; statements go to it in order, results come back. */
 class EmbeddedDatabaseThread {
+  /** Settles when PGlite has started in the thread, or could not. */
+  readonly ready: Promise<void>;
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve(result: unknown): void; reject(error: Error): void }>();
   private nextId = 0;
+  private closing = false;
   private failure?: Error;
 
   constructor(options: PGliteOptions) {
+    startThreadPoolAtFullPriority();
     this.worker = new Worker(join(__dirname, 'embedded-database.worker.js'), {
       workerData: { options },
       // Its JavaScript only relays statements and results; V8's default young generation would add 10-20 MB of RSS.
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
-    this.worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: { message: string } }) => {
-      const request = this.pending.get(id);
-      this.pending.delete(id);
-      if (error) request?.reject(Object.assign(new Error(error.message), error));
-      else request?.resolve(result);
+    let started!: () => void;
+    let notStarted!: (error: Error) => void;
+    this.ready = new Promise((resolve, reject) => ((started = resolve), (notStarted = reject)));
+    this.ready.catch(() => undefined); // reported to whoever connects
+    this.worker.on('message', (reply: Reply) => {
+      if ('ready' in reply) {
+        if (reply.ready) return started();
+        notStarted(new Error(`Could not start the embedded database: ${reply.error?.message}`));
+        void this.worker.terminate();
+        return;
+      }
+      const request = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (reply.error) request?.reject(Object.assign(new Error(reply.error.message), reply.error));
+      else request?.resolve(reply.result);
     });
-    const fail = (error: Error) => {
-      this.failure = error;
-      for (const request of this.pending.values()) request.reject(error);
+    const stop = (reason: string, cause?: Error) => {
+      if (this.failure) return;
+      this.failure = new Error(`${EMBEDDED_DATABASE_STOPPED} (${reason})`, { cause });
+      notStarted(this.failure);
+      for (const request of this.pending.values()) request.reject(this.failure);
       this.pending.clear();
     };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`The embedded database thread stopped (exit code ${code})`)));
+    this.worker.on('error', (error) => stop(error.message, error));
+    this.worker.on('exit', (code) => stop(`exit code ${code}`));
   }
 
   run(sql: string, params?: unknown[]): Promise<Results> {
     return this.send({ sql, params }) as Promise<Results>;
   }
 
+  /** Closes PGlite (it writes what it holds), then ends the thread whatever happened; statements sent later are refused. */
   async close(): Promise<void> {
-    if (this.failure) return;
-    await this.send({ close: true });
-    await once(this.worker, 'exit');
+    try {
+      if (!this.failure && !this.closing) {
+        const closed = this.send({ close: true });
+        this.closing = true;
+        await closed;
+      }
+    } finally {
+      await this.worker.terminate();
+    }
   }
 
   private send(request: object): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
+    if (this.closing) return Promise.reject(new Error(`${EMBEDDED_DATABASE_STOPPED} (closing)`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      // A parameter that cannot be cloned throws here, before anything waits for a reply.
       this.worker.postMessage({ id, ...request });
+      this.pending.set(id, { resolve, reject });
     });
   }
 }
@@ -84,7 +115,13 @@ class EmbeddedDatabasePool extends EventEmitter {
     super();
   }
 
-  connect(callback: ConnectCallback): Promise<void> {
+  async connect(callback: ConnectCallback): Promise<void> {
+    try {
+      await this.database.ready;
+    } catch (error) {
+      callback(error, null, () => undefined);
+      return;
+    }
     let unlock!: () => void;
     const previous = this.tail;
     this.tail = new Promise<void>((resolve) => (unlock = resolve));

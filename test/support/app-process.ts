@@ -5,6 +5,7 @@ import { join } from 'node:path';
 /** The service running as its own process, as in production. */
 export interface AppProcess {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -46,6 +47,7 @@ export async function startAppProcess(env: Record<string, string>, entry: AppEnt
   }
   return {
     url,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -10,8 +10,9 @@ export const priorityIn = (statFile: string) => {
   return { nice: Number(fields[19 - 3]), policy: Number(fields[41 - 3]) };
 };
 
-/** Every thread of this process. */
-export const threadPriorities = () => readdirSync('/proc/self/task').map((tid) => priorityIn(`/proc/self/task/${tid}/stat`));
+/** Every thread of a process, by default this one. */
+export const threadPriorities = (pid: number | 'self' = 'self') =>
+  readdirSync(`/proc/${pid}/task`).map((tid) => priorityIn(`/proc/${pid}/task/${tid}/stat`));
 
 /** The calling thread. */
 export const ownPriority = () => priorityIn('/proc/thread-self/stat');
