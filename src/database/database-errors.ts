@@ -1,5 +1,7 @@
 import { QueryFailedError } from 'typeorm';
-import { EMBEDDED_DATABASE_STOPPED } from './single-connection-pglite.pool';
+
+/** The start of every error that means the embedded database's thread is gone. */
+export const EMBEDDED_DATABASE_STOPPED = 'The embedded database thread stopped';
 
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE']);
 // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections

@@ -18,6 +18,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { startThreadPoolAtFullPriority } from '../common/thread-pool';
 import { EmbeddedDatabaseConfig } from '../config/app-config';
+import { EMBEDDED_DATABASE_STOPPED } from './database-errors';
 
 type ConnectCallback = (error: unknown, client: EmbeddedDatabasePool | null, release: () => void) => void;
 type QueryCallback = (error: unknown, results: Results | null) => void;
@@ -28,9 +29,6 @@ interface PGliteOptions {
   /** Appended to PGlite's own start parameters. */
   extraStartParams: string[];
 }
-
-/** The start of every error that means the thread is gone (`isDatabaseUnavailable` knows it). */
-export const EMBEDDED_DATABASE_STOPPED = 'The embedded database thread stopped';
 
 type Reply = { id: number; result?: unknown; error?: { message: string } } | { ready: boolean; error?: { message: string } };
 
