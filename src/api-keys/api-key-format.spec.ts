@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import {
   apiKeyDisplayPrefix,
   generateApiKey,
@@ -24,6 +26,9 @@ describe('API key format', () => {
     ['one character short', KNOWN_KEY.slice(0, -1)],
     ['one character long', `${KNOWN_KEY}0`],
     ['a non-hex character', 'mgp_0123456789abcdef0123456789abcdeg976be480'],
+    ['a non-hex character in the checksum', 'mgp_0123456789abcdef0123456789abcdef976be48g'],
+    ['a non-ASCII character', 'mgp_0123456789abcdef0123456789abcdeé976be480'],
+    ['a character whose low byte is a hex digit', `mgp_0123456789abcdef0123456789abcde${String.fromCharCode(0x100 + 0x66)}976be480`],
     ['no prefix', KNOWN_KEY.slice(4)],
     ['whitespace', ` ${KNOWN_KEY}`],
     ['the bare prefix', 'mgp_'],
@@ -36,8 +41,19 @@ describe('API key format', () => {
     for (const key of keys) {
       expect(key).toMatch(/^mgp_[0-9a-f]{40}$/);
       expect(isWellFormedApiKey(key)).toBe(true);
+      expect(key.slice(36)).toBe(crc32(key.slice(0, 36)).toString(16).padStart(8, '0'));
     }
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('agrees with zlib on the checksum of any key', () => {
+    for (let i = 0; i < 500; i++) {
+      const body = `mgp_${randomBytes(16).toString('hex')}`;
+      const stated = crc32(body).toString(16).padStart(8, '0');
+      expect(isWellFormedApiKey(`${body}${stated}`)).toBe(true);
+      const wrong = ((crc32(body) ^ (1 << i % 32)) >>> 0).toString(16).padStart(8, '0');
+      expect(isWellFormedApiKey(`${body}${wrong}`)).toBe(false);
+    }
   });
 
   it('tells API keys from other tokens by prefix', () => {
