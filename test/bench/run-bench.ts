@@ -5,8 +5,8 @@
  * local PostgreSQL server, or on the embedded one) with the bench routes, and
  * drives it with autocannon over 127.0.0.1, each phase bounded in time:
  *   (a) a public route, (b) the same route with an API key, (c) with a
- *   session JWT, (d) a flood of random `mgp_` keys, (e) (b) while 20
- *   concurrent logins run.
+ *   session JWT, all three side by side in one run (interleaved-load.ts);
+ *   (d) a flood of random `mgp_` keys; (e) (b) while 20 concurrent logins run.
  * Prints req/s, p50, p99 and database queries per request for each, the
  * ratios b/a, c/a and (e)p99/(b)p99, and the service's RSS; writes the table
  * to BENCHMARKS.md.
@@ -19,16 +19,15 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import { ROOT, startAppProcess } from '../support/app-process';
+import { measureInterleaved } from './interleaved-load';
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PHASE_SECONDS = 3;
 const WARMUP_SECONDS = 2;
-/**
- * (a), (b) and (c) run in turn this many times, each round in a rotated
- * order, and each is summarised by its median round: a shared machine's drift
- * and a stray garbage collection then hit them alike instead of deciding a ratio.
- */
-const ROUNDS = 7;
+/** (a), (b) and (c) take turns in one run, a slot each (see interleaved-load.ts). */
+const SLOT_MS = 50;
+const WARMUP_SLOTS = 60;
+const MEASURED_SLOTS = 1200;
 /** (e) is measured this many times, each with the logins started afresh and given time to get going. */
 const LOGIN_ROUNDS = 3;
 const LOGIN_SETTLE_MS = 1000;
@@ -73,9 +72,9 @@ async function main(): Promise<void> {
     const accessToken = session.access_token as string;
     const apiKey = (await post(base, '/v1/api-keys', { name: 'bench' }, accessToken)).key as string;
 
-    const samples = new Map<string, { label: string; results: Run[]; queries: number; cpuMicros: number }>();
+    const samples = new Map<string, PhaseRecord>();
     const measure = async (name: string, label: string, path: string, options: Partial<autocannon.Options> = {}) => {
-      const sample = samples.get(name) ?? { label, results: [], queries: 0, cpuMicros: 0 };
+      const sample = samples.get(name) ?? { label, results: [], responses: 0, queries: 0, cpuMicros: 0 };
       if (sample.results.length === 0) await run(`${base}${path}`, { ...options, duration: WARMUP_SECONDS });
       const before = await stats(base);
       const result = await run(`${base}${path}`, { ...options, duration: PHASE_SECONDS });
@@ -83,6 +82,7 @@ async function main(): Promise<void> {
       // The two stats calls themselves run no query.
       sample.queries += after.queries - before.queries;
       sample.cpuMicros += after.cpu_us - before.cpu_us;
+      sample.responses += result.requests;
       sample.results.push(result);
       samples.set(name, sample);
       say(`  ${name} ${label}: ${Math.round(result.requests / result.seconds)} req/s, p99 ${result.p99.toFixed(2)} ms`);
@@ -91,24 +91,37 @@ async function main(): Promise<void> {
 
     say(`Benchmark on ${embedded ? 'the embedded database (PGlite)' : 'PostgreSQL'}`);
     const route = '/bench/authenticated';
-    const measureB = () => measure('b', 'API key', route, { headers: { authorization: `Bearer ${apiKey}` } });
-    const sideBySide = {
-      a: () => measure('a', 'public route', '/bench/public'),
-      b: measureB,
-      c: () => measure('c', 'session JWT', route, { headers: { authorization: `Bearer ${accessToken}` } }),
-    };
-    const order = Object.keys(sideBySide) as (keyof typeof sideBySide)[];
-    // Each ratio is taken within a round, then the median over rounds: drift over the whole run cancels.
-    const pairedRatios: Record<string, number[]> = { 'b/a': [], 'c/a': [], '(e)p99/(b)p99': [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      const runs = {} as Record<keyof typeof sideBySide, Run>;
-      for (let turn = 0; turn < order.length; turn++) {
-        const name = order[(round + turn) % order.length];
-        runs[name] = await sideBySide[name]();
-      }
-      pairedRatios['b/a'].push(throughput(runs.b) / throughput(runs.a));
-      pairedRatios['c/a'].push(throughput(runs.c) / throughput(runs.a));
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    const sideBySide = await measureInterleaved({
+      base,
+      routes: {
+        a: { method: 'GET', path: '/bench/public' },
+        b: { method: 'GET', path: route, headers: bearer(apiKey) },
+        c: { method: 'GET', path: route, headers: bearer(accessToken) },
+      },
+      connections: CONNECTIONS,
+      slotMs: SLOT_MS,
+      warmupSlots: WARMUP_SLOTS,
+      measuredSlots: MEASURED_SLOTS,
+      readCounters: async () => {
+        const { queries, cpu_us: cpuMicros } = await stats(base);
+        return { queries, cpuMicros };
+      },
+    });
+    const labels = { a: 'public route', b: 'API key', c: 'session JWT' };
+    for (const [name, sample] of Object.entries(sideBySide)) {
+      const result = { ...sample, ...percentiles(sample.latencies) };
+      samples.set(name, {
+        label: labels[name as keyof typeof labels],
+        results: [result],
+        responses: sample.responses,
+        queries: sample.counters.queries,
+        cpuMicros: sample.counters.cpuMicros,
+      });
+      say(`  ${name} ${samples.get(name)!.label}: ${Math.round(throughput(result))} req/s, p99 ${result.p99.toFixed(2)} ms`);
     }
+    const measureB = () => measure('e0', 'API key, just before each (e)', route, { headers: bearer(apiKey) });
+    const pairedRatios: number[] = [];
     await measure('d', 'random mgp_ keys', route, {
       requests: [
         {
@@ -125,19 +138,19 @@ async function main(): Promise<void> {
       const logins = startLogins(base, email, password);
       await new Promise((resolve) => setTimeout(resolve, LOGIN_SETTLE_MS));
       const withLogins = await measure('e', `API key during ${CONCURRENT_LOGINS} concurrent logins`, route, {
-        headers: { authorization: `Bearer ${apiKey}` },
+        headers: bearer(apiKey),
       });
       loginCount += await logins.stop();
-      pairedRatios['(e)p99/(b)p99'].push(withLogins.p99 / withoutLogins.p99);
+      pairedRatios.push(withLogins.p99 / withoutLogins.p99);
     }
     const { rss_bytes: rss } = await stats(base);
 
     const phases = [...samples].map(([name, sample]) => summarise(name, sample));
     const byName = Object.fromEntries(phases.map((phase) => [phase.name, phase]));
     const ratios = {
-      'b/a': median(pairedRatios['b/a']),
-      'c/a': median(pairedRatios['c/a']),
-      '(e)p99/(b)p99': median(pairedRatios['(e)p99/(b)p99']),
+      'b/a': throughput(sideBySide.b) / throughput(sideBySide.a),
+      'c/a': throughput(sideBySide.c) / throughput(sideBySide.a),
+      '(e)p99/(b)p99': median(pairedRatios),
       'cpu a/b': byName.a.cpuMicrosPerRequest / byName.b.cpuMicrosPerRequest,
       'cpu a/c': byName.a.cpuMicrosPerRequest / byName.c.cpuMicrosPerRequest,
     };
@@ -155,22 +168,27 @@ async function main(): Promise<void> {
 }
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
-const throughput = (run: Run) => run.requests / run.seconds;
+const throughput = (run: { requests: number; seconds: number }) => run.requests / run.seconds;
 
-/** Throughput and latency percentiles as the median of a phase's runs; queries and CPU over all of them. */
-function summarise(
-  name: string,
-  { label, results, queries, cpuMicros }: { label: string; results: Run[]; queries: number; cpuMicros: number },
-): Phase {
-  const requests = results.reduce((sum, result) => sum + result.requests, 0);
+/** What a phase's runs gave: queries and CPU time are counted over all of its responses. */
+interface PhaseRecord {
+  label: string;
+  results: Run[];
+  responses: number;
+  queries: number;
+  cpuMicros: number;
+}
+
+/** Throughput and latency percentiles as the median of a phase's runs; queries and CPU per response over all of them. */
+function summarise(name: string, { label, results, responses, queries, cpuMicros }: PhaseRecord): Phase {
   return {
     name,
     label,
     requestsPerSecond: median(results.map(throughput)),
     p50: median(results.map((result) => result.p50)),
     p99: median(results.map((result) => result.p99)),
-    queriesPerRequest: requests ? queries / requests : 0,
-    cpuMicrosPerRequest: requests ? cpuMicros / requests : 0,
+    queriesPerRequest: responses ? queries / responses : 0,
+    cpuMicrosPerRequest: responses ? cpuMicros / responses : 0,
     non2xx: results.reduce((sum, result) => sum + result.non2xx, 0),
   };
 }
@@ -179,15 +197,22 @@ const BENCHMARKS_HEADER = `# Benchmarks
 
 Written by \`npm run bench\` (PostgreSQL server) and \`npm run bench -- --embedded\`.
 
-Reading the ratios: the load generator shares the machine's cores with the
-service, and every response the service writes wakes it when it is asleep. On a
-virtual machine whose idle cores halt (the \`cpuidle\` note below), each such
-wakeup costs the service an exit to the hypervisor. A route that costs the
-service more then leaves the load generator idle more often, and pays for more
-wakeups: measured on such a machine, 3 µs of extra work per request cost about
-7 µs. b/a and c/a understate there. With the same build on such a machine,
-letting idle cores poll for 200 µs (\`guest_halt_poll_ns=200000\`) moved b/a
-from 0.79 to 0.87 in this bench, and from 0.85 to 0.90 with autocannon alone.
+Reading the ratios: (a), (b) and (c) are measured side by side, the same
+connections switching route every ${SLOT_MS} ms, because on a shared machine
+throughput drifts by 10–25% from one quarter second to the next. Measured one
+after the other, even in rotating rounds of 3 s, the same build gave b/a
+anywhere from 0.83 to 0.96. Interleaved, two identical routes come out within
+±0.02 of each other.
+
+The load generator shares the machine's cores with the service, and every
+response the service writes wakes it when it is asleep. On a virtual machine
+whose idle cores halt (the \`cpuidle\` note below), each such wakeup costs the
+service an exit to the hypervisor. A route that costs the service more then
+leaves the load generator idle more often, and pays for more wakeups: measured
+on such a machine, 3 µs of extra work per request cost about 7 µs. b/a and c/a
+understate there. With the same build on such a machine, letting idle cores
+poll for 200 µs (\`guest_halt_poll_ns=200000\`) moved b/a from 0.79 to 0.87 in
+this bench, and from 0.85 to 0.90 with autocannon alone.
 `;
 
 /** BENCHMARKS.md keeps one section per database; a run replaces its own. */
@@ -210,10 +235,12 @@ function renderReport(phases: Phase[], ratios: Record<string, number>, run: { mo
     `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpu.length} × ${cpu[0]?.model.trim()}, ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB${cpuIdle()}, Node ${process.version}, database: ${run.mode}.`,
     `The service runs as the Docker image runs it (${Object.entries(PRODUCTION_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}). ` +
-      `autocannon on 127.0.0.1, ${CONNECTIONS} connections; each phase warmed up for ${WARMUP_SECONDS} s, then measured ` +
-      `for ${PHASE_SECONDS} s; (a), (b) and (c) ${ROUNDS} times in rotating turns, (e) ${LOGIN_ROUNDS} times ` +
-      `(req/s and latency: the median run). Each ratio is the median of the ratios within a round; for (e), each ` +
-      `round measures (b) just before starting the logins.`,
+      `autocannon on 127.0.0.1, ${CONNECTIONS} connections. (a), (b) and (c) side by side in one run: the ` +
+      `connections switch route every ${SLOT_MS} ms in rotating order, for ${(MEASURED_SLOTS * SLOT_MS) / 1000} s ` +
+      `after ${(WARMUP_SLOTS * SLOT_MS) / 1000} s of warm-up; b/a and c/a are ratios of their req/s. (d) and (e) ` +
+      `warmed up for ${WARMUP_SECONDS} s, then measured for ${PHASE_SECONDS} s; (e) ${LOGIN_ROUNDS} times, each ` +
+      `round paired with an (e0) run just before the logins start (req/s and latency: the median run; ` +
+      `(e)p99/(b)p99: the median of the ratios within a round).`,
     '',
     '| phase | what | req/s | p50 ms | p99 ms | DB queries / request | service CPU µs / request | non-2xx |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
@@ -272,15 +299,13 @@ async function run(url: string, options: Partial<autocannon.Options>): Promise<R
     );
     instance.on('response', (_client, _status, _bytes, milliseconds) => latencies.push(milliseconds));
   });
-  latencies.sort((x, y) => x - y);
-  const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
-  return {
-    requests: result.requests.total,
-    seconds: result.duration,
-    non2xx: result.non2xx,
-    p50: percentile(0.5),
-    p99: percentile(0.99),
-  };
+  return { requests: result.requests.total, seconds: result.duration, non2xx: result.non2xx, ...percentiles(latencies) };
+}
+
+function percentiles(latencies: number[]): { p50: number; p99: number } {
+  const sorted = [...latencies].sort((x, y) => x - y);
+  const percentile = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+  return { p50: percentile(0.5), p99: percentile(0.99) };
 }
 
 async function post(base: string, path: string, body: object, token?: string): Promise<Record<string, unknown>> {

@@ -1,0 +1,130 @@
+/**
+ * Several routes measured side by side in one autocannon run: the same
+ * connections switch from route to route every slot of a few tens of
+ * milliseconds, in a rotating order.
+ *
+ * On a shared machine, throughput drifts by ±10–25% from one quarter second to
+ * the next. Routes measured one after the other, even in rotating rounds of a
+ * few seconds each, gave ratios that moved by ±0.06 between identical runs;
+ * slots this short put every route under the same conditions.
+ *
+ * A connection switches route when its response arrives. A slot's throughput
+ * is counted from the moment the last request sent to the previous route has
+ * been answered (about 1 ms) to the next switch, so the server's time in that
+ * window went to this slot's route alone. Latencies and the service's
+ * counters (CPU time, queries) go to the route a request was sent to.
+ */
+import autocannon from 'autocannon';
+import { performance } from 'node:perf_hooks';
+
+export interface Sample {
+  /** Responses counted towards throughput, and the time they were counted over. */
+  requests: number;
+  seconds: number;
+  /** Every response sent to this route while measuring. */
+  responses: number;
+  non2xx: number;
+  /** Every response's latency, in milliseconds. */
+  latencies: number[];
+  /** The service's counters, summed over this route's slots. */
+  counters: Record<string, number>;
+}
+
+export interface InterleavedOptions {
+  base: string;
+  routes: Record<string, autocannon.Request>;
+  connections: number;
+  slotMs: number;
+  warmupSlots: number;
+  measuredSlots: number;
+  /** The service's cumulative counters, read at every switch. */
+  readCounters(): Promise<Record<string, number>>;
+}
+
+export async function measureInterleaved(options: InterleavedOptions): Promise<Record<string, Sample>> {
+  const names = Object.keys(options.routes);
+  const samples: Record<string, Sample> = Object.fromEntries(
+    names.map((name) => [name, { requests: 0, seconds: 0, responses: 0, non2xx: 0, latencies: [], counters: {} }]),
+  );
+  /** The route each connection's request in flight was sent to. */
+  const inFlight = new Map<autocannon.Client, string>();
+  let current = names[0];
+  let measuring = false;
+  /** Requests still in flight to another route than `current`; the window opens when none are left. */
+  let othersInFlight = 0;
+  let windowOpenedAt: number | undefined;
+  let windowRequests = 0;
+
+  let finished: (error?: Error) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => (finished = (error) => (error ? reject(error) : resolve())));
+  const instance = autocannon(
+    {
+      url: options.base,
+      connections: options.connections,
+      // Stopped after the last slot; this only bounds a run whose timers stall.
+      duration: ((options.warmupSlots + options.measuredSlots) * options.slotMs) / 1000 + 60,
+      requests: [options.routes[current]],
+    },
+    (error) => finished(error as Error | undefined),
+  );
+  instance.on('response', (client, statusCode, _bytes, milliseconds) => {
+    const route = inFlight.get(client) ?? names[0];
+    if (measuring) {
+      const sample = samples[route];
+      sample.responses++;
+      sample.latencies.push(milliseconds);
+      if (statusCode < 200 || statusCode > 299) sample.non2xx++;
+    }
+    if (route === current) {
+      if (windowOpenedAt !== undefined) windowRequests++;
+    } else {
+      // autocannon sends this connection's next request right after this event.
+      client.setRequests([options.routes[current]]);
+      if (--othersInFlight === 0) windowOpenedAt = performance.now();
+    }
+    inFlight.set(client, current);
+  });
+
+  // Each cycle through the routes starts one further along.
+  const routeOfSlot = (slot: number) => names[(slot + Math.floor(slot / names.length)) % names.length];
+  const boundaries: Promise<Record<string, number>>[] = [];
+  const closeWindow = (route: string) => {
+    if (measuring && windowOpenedAt !== undefined) {
+      samples[route].seconds += (performance.now() - windowOpenedAt) / 1000;
+      samples[route].requests += windowRequests;
+    }
+  };
+  const switchTo = (route: string) => {
+    closeWindow(current);
+    current = route;
+    othersInFlight = [...inFlight.values()].filter((sentTo) => sentTo !== route).length;
+    windowOpenedAt = othersInFlight === 0 ? performance.now() : undefined;
+    windowRequests = 0;
+  };
+  const slotEnds = () => new Promise((resolve) => setTimeout(resolve, options.slotMs));
+
+  for (let slot = 0; slot < options.warmupSlots; slot++) {
+    switchTo(routeOfSlot(slot));
+    await slotEnds();
+  }
+  for (let slot = 0; slot < options.measuredSlots; slot++) {
+    switchTo(routeOfSlot(slot));
+    measuring = true;
+    boundaries.push(options.readCounters());
+    await slotEnds();
+  }
+  closeWindow(current);
+  boundaries.push(options.readCounters());
+  measuring = false;
+  instance.stop();
+  await done;
+
+  const counters = await Promise.all(boundaries);
+  for (let slot = 0; slot < options.measuredSlots; slot++) {
+    const sample = samples[routeOfSlot(slot)];
+    for (const [counter, value] of Object.entries(counters[slot + 1])) {
+      sample.counters[counter] = (sample.counters[counter] ?? 0) + value - counters[slot][counter];
+    }
+  }
+  return samples;
+}
