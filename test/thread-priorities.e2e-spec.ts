@@ -1,6 +1,6 @@
 import { AppProcess, startAppProcess } from './support/app-process';
 import { createTestDatabase, serverUrl, TestDatabase } from './support/test-database';
-import { onLinux, SCHED_IDLE, SCHED_OTHER, threadPriorities } from './support/thread-priority';
+import { onLinux, SCHED_BATCH, SCHED_IDLE, SCHED_OTHER, threadPriorities } from './support/thread-priority';
 
 jest.setTimeout(120_000);
 
@@ -36,7 +36,7 @@ describe('Thread priorities of a running service', () => {
     const all = threadPriorities(app.pid).length;
     expect(count(19, SCHED_IDLE)).toBe(1);
     const embeddedThreads = serverUrl() ? 0 : 1;
-    expect(count(10, SCHED_OTHER)).toBe(embeddedThreads);
+    expect(count(10, SCHED_BATCH)).toBe(embeddedThreads);
     expect(count(0, SCHED_OTHER)).toBe(all - 1 - embeddedThreads);
   });
 });

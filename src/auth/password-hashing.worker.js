@@ -20,16 +20,10 @@
 'use strict';
 
 const { Algorithm, hashSync, verifySync } = require('@node-rs/argon2');
-const { execFileSync } = require('node:child_process');
-const { readlinkSync } = require('node:fs');
+const { setOwnSchedulingPolicy } = require('../common/thread-scheduling');
 
-try {
-  // /proc/thread-self links to /proc/<pid>/task/<this thread's id>.
-  const threadId = readlinkSync('/proc/thread-self').split('/').pop();
-  execFileSync('chrt', ['--idle', '--pid', '0', threadId], { stdio: 'ignore' });
-} catch {
-  // Not Linux, or no chrt: nice 19 remains.
-}
+// Not Linux, or no chrt: nice 19 remains.
+setOwnSchedulingPolicy('idle');
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
 const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 };

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { onLinux, ownPriority, SCHED_OTHER, threadPriorities } from '../../test/support/thread-priority';
+import { onLinux, ownPriority, SCHED_BATCH, SCHED_OTHER, threadPriorities } from '../../test/support/thread-priority';
 import { EmbeddedDatabaseConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from './database-errors';
 import { initEmbeddedDataDir, singleConnectionPGliteDriver } from './single-connection-pglite.pool';
@@ -53,9 +53,9 @@ describe('the embedded database pool', () => {
     await slow;
   });
 
-  onLinux('runs them 10 nice levels below request handling', async () => {
+  onLinux('runs them 10 nice levels below request handling, under SCHED_BATCH', async () => {
     await pool.query('SELECT 1');
-    expect(threadPriorities()).toContainEqual({ nice: 10, policy: SCHED_OTHER });
+    expect(threadPriorities()).toContainEqual({ nice: 10, policy: SCHED_BATCH });
     expect(ownPriority()).toEqual({ nice: 0, policy: SCHED_OTHER }); // this thread, untouched
   });
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 export const SCHED_OTHER = 0;
+export const SCHED_BATCH = 3;
 export const SCHED_IDLE = 5;
 
 /** The nice value and scheduling policy in a thread's stat file (Linux, proc(5)). */
