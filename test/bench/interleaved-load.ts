@@ -8,6 +8,10 @@
  * few seconds each, gave ratios that moved by ±0.06 between identical runs;
  * slots this short put every route under the same conditions.
  *
+ * The slots follow a circuit in which every route follows every other route
+ * equally often: whatever work a route leaves behind after its last response
+ * (garbage collection, say) then falls on every other route alike.
+ *
  * A connection switches route when its response arrives. A slot's throughput
  * is counted from the moment the last request sent to the previous route has
  * been answered (about 1 ms) to the next switch, so the server's time in that
@@ -21,7 +25,7 @@ export interface Sample {
   /** Responses counted towards throughput, and the time they were counted over. */
   requests: number;
   seconds: number;
-  /** Every response sent to this route while measuring. */
+  /** Every response sent to this route while measuring; only 2xx ones count towards `requests`. */
   responses: number;
   non2xx: number;
   /** Every response's latency, in milliseconds. */
@@ -57,6 +61,7 @@ export async function measureInterleaved(options: InterleavedOptions): Promise<R
 
   let finished: (error?: Error) => void = () => undefined;
   const done = new Promise<void>((resolve, reject) => (finished = (error) => (error ? reject(error) : resolve())));
+  done.catch(() => undefined); // awaited after the last slot
   const instance = autocannon(
     {
       url: options.base,
@@ -76,7 +81,7 @@ export async function measureInterleaved(options: InterleavedOptions): Promise<R
       if (statusCode < 200 || statusCode > 299) sample.non2xx++;
     }
     if (route === current) {
-      if (windowOpenedAt !== undefined) windowRequests++;
+      if (windowOpenedAt !== undefined && statusCode >= 200 && statusCode <= 299) windowRequests++;
     } else {
       // autocannon sends this connection's next request right after this event.
       client.setRequests([options.routes[current]]);
@@ -85,9 +90,15 @@ export async function measureInterleaved(options: InterleavedOptions): Promise<R
     inFlight.set(client, current);
   });
 
-  // Each cycle through the routes starts one further along.
-  const routeOfSlot = (slot: number) => names[(slot + Math.floor(slot / names.length)) % names.length];
+  const circuit = everyPairOnce(names);
+  const routeOfSlot = (slot: number) => circuit[slot % circuit.length];
   const boundaries: Promise<Record<string, number>>[] = [];
+  // Awaited only at the end: until then, a failed read must not crash the process and leave the service running.
+  const readCounters = () => {
+    const counters = options.readCounters();
+    counters.catch(() => undefined);
+    return counters;
+  };
   const closeWindow = (route: string) => {
     if (measuring && windowOpenedAt !== undefined) {
       samples[route].seconds += (performance.now() - windowOpenedAt) / 1000;
@@ -110,11 +121,11 @@ export async function measureInterleaved(options: InterleavedOptions): Promise<R
   for (let slot = 0; slot < options.measuredSlots; slot++) {
     switchTo(routeOfSlot(slot));
     measuring = true;
-    boundaries.push(options.readCounters());
+    boundaries.push(readCounters());
     await slotEnds();
   }
   closeWindow(current);
-  boundaries.push(options.readCounters());
+  boundaries.push(readCounters());
   measuring = false;
   instance.stop();
   await done;
@@ -127,4 +138,23 @@ export async function measureInterleaved(options: InterleavedOptions): Promise<R
     }
   }
   return samples;
+}
+
+/**
+ * An order of routes, to be repeated, in which each route is followed once by
+ * every other: an Eulerian circuit of the complete directed graph on them
+ * (Hierholzer's algorithm). For a, b, c: a c b c a b... in some rotation.
+ */
+export function everyPairOnce(names: string[]): string[] {
+  if (names.length < 2) return [...names];
+  const unused = new Map(names.map((name) => [name, names.filter((other) => other !== name)]));
+  const stack = [names[0]];
+  const circuit: string[] = [];
+  while (stack.length > 0) {
+    const next = unused.get(stack[stack.length - 1])!.pop();
+    if (next === undefined) circuit.push(stack.pop()!);
+    else stack.push(next);
+  }
+  // The circuit returns to its start; repeating it, the start is not listed twice.
+  return circuit.reverse().slice(0, -1);
 }
