@@ -238,7 +238,7 @@ function renderReport(phases: Phase[], ratios: Record<string, number>, run: { mo
       `${Math.round(totalmem() / 2 ** 30)} GiB${cpuIdle()}, Node ${process.version}, database: ${run.mode}.`,
     `The service runs as the Docker image runs it (${Object.entries(PRODUCTION_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}). ` +
       `autocannon on 127.0.0.1, ${CONNECTIONS} connections. (a), (b) and (c) side by side in one run: the ` +
-      `connections switch route every ${SLOT_MS} ms in rotating order, for ${(MEASURED_SLOTS * SLOT_MS) / 1000} s ` +
+      `connections switch route every ${SLOT_MS} ms, each route following every other equally often, for ${(MEASURED_SLOTS * SLOT_MS) / 1000} s ` +
       `after ${(WARMUP_SLOTS * SLOT_MS) / 1000} s of warm-up; b/a and c/a are ratios of their req/s. (d) and (e) ` +
       `warmed up for ${WARMUP_SECONDS} s, then measured for ${PHASE_SECONDS} s; (e) ${LOGIN_ROUNDS} times, each ` +
       `round paired with an (e0) run just before the logins start (req/s and latency: the median run; ` +
