@@ -9,6 +9,8 @@ import { MaybePromise } from '../common/maybe-promise';
 import { CredentialCacheSubscriber, CredentialEvent, InvalidationBus } from './invalidation-bus';
 
 const ABSENT = Symbol('absent');
+/** Entries live up to this much past their time to live: nothing against 10 s for absence and minutes for the rest. */
+const TTL_RESOLUTION_MS = 100;
 
 export interface CoherentCacheOptions {
   max: number;
@@ -29,7 +31,13 @@ export class CoherentCache<V extends object> implements CredentialCacheSubscribe
     private readonly bus: InvalidationBus,
     private readonly options: CoherentCacheOptions,
   ) {
-    this.entries = new LRUCache<string, V | typeof ABSENT>({ max: options.max, ttl: options.ttlMs });
+    this.entries = new LRUCache<string, V | typeof ABSENT>({
+      max: options.max,
+      ttl: options.ttlMs,
+      // The clock is read once per 100 ms, not per lookup: lru-cache's default (1 ms) arms a timer every
+      // millisecond under load, which a CPU profile put at about 0.2 µs per authenticated request.
+      ttlResolution: TTL_RESOLUTION_MS,
+    });
     bus.subscribe(this);
   }
 
