@@ -12,6 +12,7 @@ import { registerJsonBodyParser } from './common/json-body-parser';
 import { registerSecurityHeaders } from './common/security-headers';
 import { readConfig, EnvOverrides } from './config/config.module';
 import { AccessLog } from './logging/access-log';
+import { LazyChildLogger } from './logging/lazy-child-logger';
 import { requestId } from './logging/request-id';
 import { createRootLogger } from './logging/root-logger';
 import { setupSwagger } from './openapi/swagger';
@@ -35,6 +36,7 @@ export function createAdapter(env: EnvOverrides = {}, logDestination?: Destinati
     trustProxy: http.trustProxy,
     genReqId: requestId,
     loggerInstance: createRootLogger(logging, logDestination),
+    childLoggerFactory: LazyChildLogger.factory,
     logController: new AccessLog(),
     // Errors Fastify raises before Nest sees the request (a malformed URL) get the same body.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {

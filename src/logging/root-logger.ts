@@ -10,12 +10,7 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.token',
-  '*.access_token',
-  '*.refresh_token',
-  '*.key',
-  '*.authorization',
+  ...['password', 'token', 'access_token', 'refresh_token', 'key', 'authorization'].flatMap((field) => [field, `*.${field}`]),
 ];
 
 /** The one pino logger: Fastify logs requests with it, and Nest's Logger writes to it. */
