@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import { ApiException } from '../common/errors/api-exception';
 import { AppConfig } from '../config/app-config';
 import { onLinux, ownPriority, SCHED_IDLE, SCHED_OTHER, threadPriorities } from '../../test/support/thread-priority';
+import { HashingQueue } from './hashing-queue';
 import { PasswordsService } from './passwords.service';
 
 const withConcurrency = (passwordHashConcurrency: number) =>
@@ -37,16 +38,21 @@ describe('PasswordsService', () => {
   it('runs as many argon2 computations at once as configured; the rest queue', async () => {
     const two = withConcurrency(2);
     const twoPool = poolOf(two);
+    const twoQueue = (two as unknown as { queue: HashingQueue }).queue;
     let mostThreads = 0;
     let mostQueued = 0;
+    let mostQueuedInPool = 0;
     const sample = setInterval(() => {
       mostThreads = Math.max(mostThreads, twoPool.threads.length);
-      mostQueued = Math.max(mostQueued, twoPool.queueSize);
+      mostQueued = Math.max(mostQueued, twoQueue.length);
+      mostQueuedInPool = Math.max(mostQueuedInPool, twoPool.queueSize);
     }, 2);
     try {
       await Promise.all(Array.from({ length: 20 }, () => two.hash('anything')));
       expect(mostThreads).toBe(2);
       expect(mostQueued).toBeGreaterThan(0);
+      // The service queues, in order; the pool is never given more than it has threads.
+      expect(mostQueuedInPool).toBe(0);
     } finally {
       clearInterval(sample);
       await two.onApplicationShutdown();

@@ -6,6 +6,7 @@ import { Piscina } from 'piscina';
 import { ApiException } from '../common/errors/api-exception';
 import { startThreadPoolAtFullPriority } from '../common/thread-pool';
 import { AppConfig } from '../config/app-config';
+import { HashingQueue } from './hashing-queue';
 
 /** Linux nice increment for the hashing threads (with Piscina's optional @napi-rs/nice). */
 const HASHING_NICE_INCREMENT = 19;
@@ -33,12 +34,11 @@ export class PasswordsService implements OnModuleInit, OnApplicationShutdown {
   /** Verified against when the email is unknown, so that both failures cost the same. */
   private dummyHash!: string;
   private readonly workers: Piscina;
-  private readonly queueLimit: number;
+  private readonly queue: HashingQueue;
 
   constructor(config: ConfigService<AppConfig, true>) {
     const concurrency = config.get('auth', { infer: true }).passwordHashConcurrency;
-    // Bounded here, not with Piscina's maxQueue, which does not count tasks that carry an abort signal.
-    this.queueLimit = concurrency * QUEUED_PER_THREAD;
+    this.queue = new HashingQueue(concurrency, concurrency * QUEUED_PER_THREAD);
     startThreadPoolAtFullPriority();
     this.workers = new Piscina({
       filename: join(__dirname, 'password-hashing.worker.js'),
@@ -55,6 +55,7 @@ export class PasswordsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.queue.close(new Error('Shutting down'));
     await this.workers.destroy();
   }
 
@@ -69,11 +70,11 @@ export class PasswordsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async run<T>(name: 'hash' | 'verify', task: object): Promise<T> {
-    if (this.workers.queueSize >= this.queueLimit) throw busy();
+    const deadline = AbortSignal.timeout(HASHING_DEADLINE_MS);
     try {
-      return (await this.workers.run(task, { name, signal: AbortSignal.timeout(HASHING_DEADLINE_MS) })) as T;
+      return await this.queue.run(() => this.workers.run(task, { name, signal: deadline }) as Promise<T>, deadline);
     } catch {
-      // The deadline, or a failed thread: the password itself was never judged.
+      // A full queue, the deadline, or a failed thread: the password itself was never judged.
       throw busy();
     }
   }
