@@ -1,4 +1,5 @@
 import { FastifyReply, FastifyRequest, LogController } from 'fastify';
+import { Logger } from 'pino';
 
 /**
  * One JSON line per request, written when it completes, with the request id,
@@ -9,9 +10,9 @@ export class AccessLog extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    // Through the root logger, with the id as a field: the same line as through request.log, without
-    // building that request's child logger (see LazyChildLogger).
-    const log = request.server.log;
+    const level = error ? 'error' : 'info';
+    // A route's own logLevel still applies: request.log (a LazyChildLogger) knows it without building a child.
+    if (!(request.log as Logger).isLevelEnabled(level)) return;
     const line = {
       reqId: request.id,
       method: request.method,
@@ -19,7 +20,9 @@ export class AccessLog extends LogController {
       statusCode: reply.statusCode,
       responseTime: Math.round(reply.elapsedTime * 100) / 100,
     };
-    if (error) log.error({ ...line, err: { type: error.name, message: error.message } }, 'request errored');
-    else log.info(line, 'request completed');
+    // Through the root logger, with the id as a field: the same line as through request.log, without
+    // building that request's child logger.
+    if (error) request.server.log.error({ ...line, err: { type: error.name, message: error.message } }, 'request errored');
+    else request.server.log.info(line, 'request completed');
   }
 }

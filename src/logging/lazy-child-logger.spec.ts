@@ -62,4 +62,18 @@ describe('LazyChildLogger', () => {
     expect(root.level).toBe('info');
     expect(lines.map((line) => line.msg)).toEqual(['kept']);
   });
+
+  it('answers as a pino child would, without building one to say its level', () => {
+    const { root } = rootLogger();
+    const child = jest.spyOn(root, 'child');
+    // A route's own logLevel arrives in the options.
+    const logger = LazyChildLogger.factory(root, { reqId: 'r-4' }, { level: 'debug' }) as LazyChildLogger;
+    expect(logger.level).toBe('debug');
+    expect(logger.isLevelEnabled('debug')).toBe(true);
+    expect(logger.isLevelEnabled('trace')).toBe(false);
+    expect(logger.levelVal).toBe(20);
+    expect(child).not.toHaveBeenCalled();
+    expect(logger.bindings()).toEqual({ service: 'magpipe-auth', reqId: 'r-4' });
+    expect(child).toHaveBeenCalledTimes(1);
+  });
 });
