@@ -1,5 +1,7 @@
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { crc32 } from 'node:zlib';
+import { Agent, get } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { LastUsedRecorder } from '../src/api-keys/last-used.recorder';
 import { InvalidationBus, LISTENER_APPLICATION_NAME } from '../src/database/invalidation-bus';
@@ -65,6 +67,65 @@ describe('Verification from memory', () => {
     await authenticated(user.accessToken).expect(200);
     await t.http().post('/v1/auth/logout').set(bearer(user.accessToken)).send({ scope: 'global' }).expect(204);
     expect((await authenticated(user.accessToken).expect(401)).body.code).toBe('invalid_token');
+  });
+
+  describe('on a connection the client keeps open', () => {
+    let agent: Agent;
+    let port: number;
+    beforeAll(async () => {
+      await t.app.listen(0, '127.0.0.1');
+      port = (t.app.getHttpServer().address() as AddressInfo).port;
+    });
+    // One socket, kept alive: the guard reads its header once and reuses the read.
+    beforeEach(() => (agent = new Agent({ keepAlive: true, maxSockets: 1 })));
+    afterEach(() => agent.destroy());
+
+    const onConnection = (token: string) =>
+      new Promise<{ status: number; code?: string; method?: string; reused: boolean }>((resolve, reject) => {
+        const request = get({ port, host: '127.0.0.1', path: '/bench/authenticated', agent, headers: bearer(token) }, (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => {
+            const body = JSON.parse(text) as { code?: string; method?: string };
+            resolve({ status: response.statusCode!, code: body.code, method: body.method, reused: request.reusedSocket });
+          });
+        });
+        request.on('error', reject);
+      });
+
+    it('refuses a key revoked meanwhile on its next request', async () => {
+      const user = await signUp(t);
+      const { id, key } = await createApiKey(t, user.accessToken);
+      expect(await onConnection(key)).toMatchObject({ status: 200, method: 'api_key' });
+      expect(await onConnection(key)).toMatchObject({ status: 200, reused: true });
+      await t.http().delete(`/v1/api-keys/${id}`).set(bearer(user.accessToken)).expect(200);
+      expect(await onConnection(key)).toEqual({ status: 401, code: 'api_key_revoked', reused: true });
+    });
+
+    it('refuses a token logged out meanwhile, or expired meanwhile, on its next request', async () => {
+      const loggedOut = await signUp(t);
+      expect(await onConnection(loggedOut.accessToken)).toMatchObject({ status: 200, method: 'session' });
+      await t.http().post('/v1/auth/logout').set(bearer(loggedOut.accessToken)).send({}).expect(204);
+      expect(await onConnection(loggedOut.accessToken)).toMatchObject({ status: 401, code: 'invalid_token', reused: true });
+
+      const expiring = await signUp(t);
+      expect(await onConnection(expiring.accessToken)).toMatchObject({ status: 200, reused: true });
+      t.clock.advance(60 * 60);
+      try {
+        expect(await onConnection(expiring.accessToken)).toMatchObject({ status: 401, code: 'token_expired', reused: true });
+      } finally {
+        t.clock.advance(-60 * 60);
+      }
+    });
+
+    it('reads each new header the client sends on it', async () => {
+      const user = await signUp(t);
+      const { key } = await createApiKey(t, user.accessToken);
+      expect(await onConnection(key)).toMatchObject({ status: 200, method: 'api_key' });
+      expect(await onConnection(user.accessToken)).toMatchObject({ status: 200, method: 'session', reused: true });
+      expect(await onConnection(`${key.slice(0, -1)}0`)).toMatchObject({ status: 401, code: 'invalid_token', reused: true });
+      expect(await onConnection(key)).toMatchObject({ status: 200, method: 'api_key', reused: true });
+    });
   });
 
   (serverUrl() ? describe : describe.skip)('when the listening connection drops (server only)', () => {

@@ -26,6 +26,12 @@ interface VerifiedKey {
   revoked: boolean;
 }
 
+/** A well-formed API key, by its digest: what the key alone tells. */
+export interface ApiKeyCredential {
+  method: 'api_key';
+  keyHash: string;
+}
+
 const invalidApiKey = () => new ApiException('invalid_token', 'Invalid API key');
 
 export interface CreatedApiKey {
@@ -113,15 +119,19 @@ export class ApiKeysService {
   }
 
   /**
-   * Turns a bearer token into a principal when it is an API key: synchronously
-   * when memory knows the key, which is the steady state. Returns null for
-   * tokens that are not API keys, so the caller can try a JWT.
+   * What a bearer token alone tells about it as an API key: null when it is
+   * not one (the caller tries a JWT), a 401 when it is malformed, else its
+   * digest. Touches neither the cache nor the database.
    */
-  authenticate(token: string): MaybePromise<ApiKeyPrincipal> | null {
+  read(token: string): ApiKeyCredential | null {
     if (!hasApiKeyPrefix(token)) return null;
     if (!isWellFormedApiKey(token)) throw invalidApiKey();
-    const keyHash = hashApiKey(token);
-    return thenMaybe(this.verified.get(keyHash, this.findVerifiedKey), this.admit);
+    return { method: 'api_key', keyHash: hashApiKey(token) };
+  }
+
+  /** Admits a key that is known and not revoked: synchronously when memory knows it, which is the steady state. */
+  authenticate(credential: ApiKeyCredential): MaybePromise<ApiKeyPrincipal> {
+    return thenMaybe(this.verified.get(credential.keyHash, this.findVerifiedKey), this.admit);
   }
 
   // Arrow properties: bound once, not a closure per request.

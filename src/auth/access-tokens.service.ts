@@ -45,12 +45,12 @@ export class AccessTokensService {
 
   /** Signature, algorithm, issuer, audience and expiry; throws the matching 401. */
   verify(token: string): AccessTokenClaims {
-    const now = this.clock.nowSeconds();
     const known = this.verified.get(token);
     if (known) {
-      if (now >= known.exp) throw new ApiException('token_expired', 'The access token has expired');
+      this.assertUnexpired(known);
       return known;
     }
+    const now = this.clock.nowSeconds();
     let claims: Partial<AccessTokenClaims>;
     try {
       claims = this.jwt.verify<AccessTokenClaims>(token, { clockTimestamp: now });
@@ -64,5 +64,10 @@ export class AccessTokensService {
     const verified = { sub, sid, iat, exp };
     this.verified.set(token, verified);
     return verified;
+  }
+
+  /** Claims verified earlier may have expired since. */
+  assertUnexpired(claims: AccessTokenClaims): void {
+    if (this.clock.nowSeconds() >= claims.exp) throw new ApiException('token_expired', 'The access token has expired');
   }
 }

@@ -7,26 +7,26 @@
  * It is passport-http-bearer's strategy, registered with passport as
  * `bearer`, so `AuthGuard('bearer')` works in an extension module. The global
  * guard, which has already parsed the header more strictly than passport
- * does, calls `verifyBearer` instead of going through `passport.authenticate`:
- * passport's per-request machinery is asynchronous and cost more than the
- * verification itself, which at steady state answers synchronously from
- * memory.
+ * does, calls `read` and `admit` instead of going through
+ * `passport.authenticate`: passport's per-request machinery is asynchronous
+ * and cost more than the verification itself, which at steady state answers
+ * synchronously from memory.
  */
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
-import { ApiKeysService } from '../api-keys/api-keys.service';
+import { ApiKeyCredential, ApiKeysService } from '../api-keys/api-keys.service';
 import { BearerAuthenticator } from '../common/guards/bearer-authenticator';
 import { MaybePromise } from '../common/maybe-promise';
 import { Principal } from '../common/principal';
-import { SessionsService } from './sessions.service';
+import { SessionCredential, SessionsService } from './sessions.service';
 
 type StrategyRequest = Parameters<Strategy<never>['authenticate']>[0];
 
-const BEARER_PREFIX_LENGTH = 'Bearer '.length;
+type BearerCredential = ApiKeyCredential | SessionCredential;
 
 @Injectable()
-export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') implements BearerAuthenticator {
+export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') implements BearerAuthenticator<BearerCredential> {
   constructor(
     private readonly apiKeys: ApiKeysService,
     private readonly sessions: SessionsService,
@@ -42,15 +42,14 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') impleme
 
   /** For passport. */
   async validate(token: string): Promise<Principal> {
-    return this.verify(token);
+    return this.admit(this.read(token));
   }
 
-  /** For the global guard: `authorization` is a well-formed `Bearer <token>` header. */
-  verifyBearer(authorization: string): MaybePromise<Principal> {
-    return this.verify(authorization.slice(BEARER_PREFIX_LENGTH));
+  read(token: string): BearerCredential {
+    return this.apiKeys.read(token) ?? this.sessions.read(token);
   }
 
-  private verify(token: string): MaybePromise<Principal> {
-    return this.apiKeys.authenticate(token) ?? this.sessions.authenticate(token);
+  admit(credential: BearerCredential): MaybePromise<Principal> {
+    return credential.method === 'api_key' ? this.apiKeys.authenticate(credential) : this.sessions.authenticate(credential);
   }
 }

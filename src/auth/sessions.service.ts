@@ -13,7 +13,7 @@ import { isUniqueViolation } from '../database/database-errors';
 import { InvalidationBus } from '../database/invalidation-bus';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { AccessTokensService } from './access-tokens.service';
+import { AccessTokenClaims, AccessTokensService } from './access-tokens.service';
 import { PasswordsService } from './passwords.service';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
@@ -45,6 +45,12 @@ export type LogoutScope = 'local' | 'global' | 'others';
 interface SessionState {
   userId: string;
   revoked: boolean;
+}
+
+/** A session access token whose signature and claims are good: what the token alone tells. */
+export interface SessionCredential {
+  method: 'session';
+  claims: AccessTokenClaims;
 }
 
 const newRefreshToken = () => randomBytes(32).toString('base64url');
@@ -159,13 +165,20 @@ export class SessionsService {
    * Verifies an access token and that its session is still live; at steady
    * state synchronously from memory, since every revocation reaches the cache.
    */
-  authenticate(accessToken: string): MaybePromise<SessionPrincipal> {
-    const { sub: userId, sid: sessionId } = this.accessTokens.verify(accessToken);
-    return thenMaybe(this.sessionStates.get(sessionId, this.findSessionState), (session) => {
-      if (!session || session.revoked || session.userId !== userId) {
+  /** What an access token alone tells: its signature and claims, and that it has not expired. Throws the matching 401. */
+  read(accessToken: string): SessionCredential {
+    return { method: 'session', claims: this.accessTokens.verify(accessToken) };
+  }
+
+  /** Admits a token that has not expired and whose session is live: from memory at steady state. */
+  authenticate(credential: SessionCredential): MaybePromise<SessionPrincipal> {
+    const { claims } = credential;
+    this.accessTokens.assertUnexpired(claims);
+    return thenMaybe(this.sessionStates.get(claims.sid, this.findSessionState), (session) => {
+      if (!session || session.revoked || session.userId !== claims.sub) {
         throw new ApiException('invalid_token', 'This session has ended; sign in again');
       }
-      return { method: 'session', userId, sessionId };
+      return { method: 'session', userId: claims.sub, sessionId: claims.sid };
     });
   }
 

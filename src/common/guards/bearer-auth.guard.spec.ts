@@ -10,11 +10,26 @@ import { BearerAuthenticator } from './bearer-authenticator';
 const apiKeyCaller: Principal = { method: 'api_key', userId: 'u1', apiKeyId: 'k1' };
 const sessionCaller: Principal = { method: 'session', userId: 'u1', sessionId: 's1' };
 
-function setUp(policy: AuthPolicy | undefined, verify: (authorization: string) => MaybePromise<Principal>) {
+/** A credential as the fake authenticator reads it: the token it came from. */
+interface FakeCredential {
+  token: string;
+}
+
+function setUp(policy: AuthPolicy | undefined, admit: (authorization: string) => MaybePromise<Principal>) {
   const reflector = { getAllAndOverride: () => policy } as unknown as Reflector;
-  const authenticator: BearerAuthenticator = { verifyBearer: jest.fn(verify) };
+  const authenticator = {
+    read: jest.fn((token: string): FakeCredential => {
+      if (token === 'unreadable') throw new ApiException('invalid_token');
+      return { token };
+    }),
+    admit: jest.fn((credential: FakeCredential) => admit(credential.token)),
+  } satisfies BearerAuthenticator<FakeCredential>;
   const guard = new BearerAuthGuard(reflector, authenticator);
-  const request: { headers: Record<string, string>; user?: Principal } = { headers: {} };
+  const connection = {};
+  const request: { headers: Record<string, string>; raw: { socket: object }; user?: Principal } = {
+    headers: {},
+    raw: { socket: connection },
+  };
   const context = {
     getHandler: () => undefined,
     getClass: () => undefined,
@@ -36,7 +51,7 @@ describe('BearerAuthGuard', () => {
   it('lets a public route through without asking for a credential', () => {
     const { guard, authenticator, context } = setUp('public', () => apiKeyCaller);
     expect(guard.canActivate(context)).toBe(true);
-    expect(authenticator.verifyBearer).not.toHaveBeenCalled();
+    expect(authenticator.read).not.toHaveBeenCalled();
   });
 
   it('denies an undecided route like a protected one', () => {
@@ -52,14 +67,15 @@ describe('BearerAuthGuard', () => {
       request.headers.authorization = header;
       expect(codeOf(() => guard.canActivate(context))).toBe('invalid_token');
     }
-    expect(authenticator.verifyBearer).not.toHaveBeenCalled();
+    expect(authenticator.read).not.toHaveBeenCalled();
   });
 
   it('admits synchronously when verification answers from memory, and sets the principal', () => {
     const { guard, authenticator, request, context } = setUp('any_credential', () => apiKeyCaller);
     request.headers.authorization = 'bearer mgp_token';
     expect(guard.canActivate(context)).toBe(true);
-    expect(authenticator.verifyBearer).toHaveBeenCalledWith('bearer mgp_token');
+    expect(authenticator.read).toHaveBeenCalledWith('mgp_token');
+    expect(authenticator.admit).toHaveBeenCalledWith({ token: 'mgp_token' });
     expect(request.user).toBe(apiKeyCaller);
   });
 
@@ -97,5 +113,60 @@ describe('BearerAuthGuard', () => {
     rejected.request.headers.authorization = 'Bearer mgp_token';
     await expect(rejected.guard.canActivate(rejected.context)).rejects.toBe(revoked);
     expect(rejected.request.user).toBeUndefined();
+  });
+
+  describe('on a connection that sends the same header again', () => {
+    it('reads it once and admits it on every request', () => {
+      const { guard, authenticator, request, context } = setUp('any_credential', () => apiKeyCaller);
+      request.headers.authorization = 'Bearer mgp_token';
+      for (let i = 0; i < 3; i++) expect(guard.canActivate(context)).toBe(true);
+      expect(authenticator.read).toHaveBeenCalledTimes(1);
+      expect(authenticator.admit).toHaveBeenCalledTimes(3);
+    });
+
+    it('still refuses it once admission fails, such as after a revocation', () => {
+      let revoked = false;
+      const { guard, authenticator, request, context } = setUp('any_credential', () => {
+        if (revoked) throw new ApiException('api_key_revoked');
+        return apiKeyCaller;
+      });
+      request.headers.authorization = 'Bearer mgp_token';
+      expect(guard.canActivate(context)).toBe(true);
+      revoked = true;
+      expect(codeOf(() => guard.canActivate(context))).toBe('api_key_revoked');
+      expect(codeOf(() => guard.canActivate(context))).toBe('api_key_revoked');
+      expect(authenticator.read).toHaveBeenCalledTimes(1);
+    });
+
+    it('reads again when the header changes, or when another connection sends it', () => {
+      const { guard, authenticator, request, context } = setUp('any_credential', () => apiKeyCaller);
+      request.headers.authorization = 'Bearer first';
+      expect(guard.canActivate(context)).toBe(true);
+      request.headers.authorization = 'Bearer second';
+      expect(guard.canActivate(context)).toBe(true);
+      request.raw.socket = {};
+      expect(guard.canActivate(context)).toBe(true);
+      expect(authenticator.read.mock.calls).toEqual([['first'], ['second'], ['second']]);
+    });
+
+    it('never remembers a header it could not read, nor forgets the last good one for it', () => {
+      const { guard, authenticator, request, context } = setUp('any_credential', () => apiKeyCaller);
+      request.headers.authorization = 'Bearer good';
+      expect(guard.canActivate(context)).toBe(true);
+      request.headers.authorization = 'Bearer unreadable';
+      expect(codeOf(() => guard.canActivate(context))).toBe('invalid_token');
+      expect(codeOf(() => guard.canActivate(context))).toBe('invalid_token');
+      request.headers.authorization = 'Bearer good';
+      expect(guard.canActivate(context)).toBe(true);
+      expect(authenticator.read.mock.calls).toEqual([['good'], ['unreadable'], ['unreadable']]);
+    });
+
+    it('refuses a missing header even after a good one', () => {
+      const { guard, request, context } = setUp('any_credential', () => apiKeyCaller);
+      request.headers.authorization = 'Bearer good';
+      expect(guard.canActivate(context)).toBe(true);
+      delete request.headers.authorization;
+      expect(codeOf(() => guard.canActivate(context))).toBe('missing_authorization');
+    });
   });
 });

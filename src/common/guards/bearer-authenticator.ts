@@ -2,10 +2,17 @@ import { MaybePromise } from '../maybe-promise';
 import { Principal } from '../principal';
 
 /**
- * What the global guard asks to turn a well-formed `Authorization: Bearer`
- * header into a principal. The auth module provides it; it throws the
- * matching 401 (or a 503 when it cannot tell).
+ * What the global guard asks to turn a bearer token into a principal, in two
+ * steps. The auth module provides it. Both steps throw the matching 401 (or a
+ * 503 when they cannot tell).
+ *
+ * - `read` checks what the token alone can tell: its format, checksum,
+ *   digest or signature. Its result depends on nothing but the token, so the
+ *   guard may reuse it while a connection keeps sending the same header.
+ * - `admit` checks what can change, such as revocation and expiry. It runs on
+ *   every request.
  */
-export abstract class BearerAuthenticator {
-  abstract verifyBearer(authorization: string): MaybePromise<Principal>;
+export abstract class BearerAuthenticator<Credential extends object = object> {
+  abstract read(token: string): Credential;
+  abstract admit(credential: Credential): MaybePromise<Principal>;
 }
