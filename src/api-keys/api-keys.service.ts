@@ -130,12 +130,12 @@ export class ApiKeysService {
   }
 
   /** Admits a key that is known and not revoked: synchronously when memory knows it, which is the steady state. */
-  authenticate(credential: ApiKeyCredential): MaybePromise<ApiKeyPrincipal> {
-    return thenMaybe(this.verified.get(credential.keyHash, this.findVerifiedKey), this.admit);
+  admit(credential: ApiKeyCredential): MaybePromise<ApiKeyPrincipal> {
+    return thenMaybe(this.verified.get(credential.keyHash, this.findVerifiedKey), this.toPrincipal);
   }
 
   // Arrow properties: bound once, not a closure per request.
-  private readonly admit = (apiKey: VerifiedKey | null): ApiKeyPrincipal => {
+  private readonly toPrincipal = (apiKey: VerifiedKey | null): ApiKeyPrincipal => {
     if (!apiKey) throw invalidApiKey();
     if (apiKey.revoked) throw new ApiException('api_key_revoked', 'This API key has been revoked');
     this.lastUsed.record(apiKey.id, this.clock.nowMs());

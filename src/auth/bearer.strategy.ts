@@ -50,6 +50,6 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') impleme
   }
 
   admit(credential: BearerCredential): MaybePromise<Principal> {
-    return credential.method === 'api_key' ? this.apiKeys.authenticate(credential) : this.sessions.authenticate(credential);
+    return credential.method === 'api_key' ? this.apiKeys.admit(credential) : this.sessions.admit(credential);
   }
 }

@@ -161,17 +161,16 @@ export class SessionsService {
     if (!session.revokedAt) await this.revokeWhere(userId, (where) => where.andWhere('id = :sessionId', { sessionId }));
   }
 
-  /**
-   * Verifies an access token and that its session is still live; at steady
-   * state synchronously from memory, since every revocation reaches the cache.
-   */
   /** What an access token alone tells: its signature and claims, and that it has not expired. Throws the matching 401. */
   read(accessToken: string): SessionCredential {
     return { method: 'session', claims: this.accessTokens.verify(accessToken) };
   }
 
-  /** Admits a token that has not expired and whose session is live: from memory at steady state. */
-  authenticate(credential: SessionCredential): MaybePromise<SessionPrincipal> {
+  /**
+   * Admits a token that has not expired and whose session is still live: at
+   * steady state synchronously from memory, since every revocation reaches the cache.
+   */
+  admit(credential: SessionCredential): MaybePromise<SessionPrincipal> {
     const { claims } = credential;
     this.accessTokens.assertUnexpired(claims);
     return thenMaybe(this.sessionStates.get(claims.sid, this.findSessionState), (session) => {

@@ -1,4 +1,5 @@
 import { ExecutionContext } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
 import { Reflector } from '@nestjs/core';
 import { AuthPolicy } from '../decorators/auth.decorators';
 import { ApiException } from '../errors/api-exception';
@@ -25,10 +26,9 @@ function setUp(policy: AuthPolicy | undefined, admit: (authorization: string) =>
     admit: jest.fn((credential: FakeCredential) => admit(credential.token)),
   } satisfies BearerAuthenticator<FakeCredential>;
   const guard = new BearerAuthGuard(reflector, authenticator);
-  const connection = {};
-  const request: { headers: Record<string, string>; raw: { socket: object }; user?: Principal } = {
+  const request: { headers: Record<string, string>; raw: { socket?: EventEmitter }; user?: Principal } = {
     headers: {},
-    raw: { socket: connection },
+    raw: { socket: new EventEmitter() },
   };
   const context = {
     getHandler: () => undefined,
@@ -144,7 +144,8 @@ describe('BearerAuthGuard', () => {
       expect(guard.canActivate(context)).toBe(true);
       request.headers.authorization = 'Bearer second';
       expect(guard.canActivate(context)).toBe(true);
-      request.raw.socket = {};
+      expect(request.raw.socket!.listenerCount('close')).toBe(1);
+      request.raw.socket = new EventEmitter();
       expect(guard.canActivate(context)).toBe(true);
       expect(authenticator.read.mock.calls).toEqual([['first'], ['second'], ['second']]);
     });
@@ -161,12 +162,41 @@ describe('BearerAuthGuard', () => {
       expect(authenticator.read.mock.calls).toEqual([['good'], ['unreadable'], ['unreadable']]);
     });
 
-    it('refuses a missing header even after a good one', () => {
+    it('refuses a missing or empty header even after a good one', () => {
       const { guard, request, context } = setUp('any_credential', () => apiKeyCaller);
       request.headers.authorization = 'Bearer good';
       expect(guard.canActivate(context)).toBe(true);
+      request.headers.authorization = '';
+      expect(codeOf(() => guard.canActivate(context))).toBe('missing_authorization');
       delete request.headers.authorization;
       expect(codeOf(() => guard.canActivate(context))).toBe('missing_authorization');
+    });
+
+    it("still applies the route's policy, and waits for an admission that needs the database", async () => {
+      const { guard, request, context } = setUp('session_only', () => Promise.resolve(apiKeyCaller));
+      request.headers.authorization = 'Bearer mgp_token';
+      await expect(guard.canActivate(context)).rejects.toMatchObject({ code: 'session_required' });
+      await expect(guard.canActivate(context)).rejects.toMatchObject({ code: 'session_required' });
+      expect(request.user).toBeUndefined();
+    });
+
+    it('forgets it when the connection closes', () => {
+      const { guard, authenticator, request, context } = setUp('any_credential', () => apiKeyCaller);
+      request.headers.authorization = 'Bearer good';
+      expect(guard.canActivate(context)).toBe(true);
+      request.raw.socket!.emit('close');
+      expect(guard.canActivate(context)).toBe(true);
+      expect(authenticator.read).toHaveBeenCalledTimes(2);
+      expect(request.raw.socket!.listenerCount('close')).toBe(1);
+    });
+
+    it('reads every request that comes without a socket', () => {
+      const { guard, authenticator, request, context } = setUp('any_credential', () => apiKeyCaller);
+      request.headers.authorization = 'Bearer good';
+      delete request.raw.socket;
+      expect(guard.canActivate(context)).toBe(true);
+      expect(guard.canActivate(context)).toBe(true);
+      expect(authenticator.read).toHaveBeenCalledTimes(2);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
+import { Socket } from 'node:net';
 import { AUTH_POLICY, AuthPolicy } from '../decorators/auth.decorators';
 import { ApiException } from '../errors/api-exception';
 import { MaybePromise, thenMaybe } from '../maybe-promise';
@@ -28,9 +29,9 @@ export class BearerAuthGuard implements CanActivate {
    * connection remembers its last one, read. Reading costs a SHA-256 digest
    * or a JWT signature: in the benchmark, most of an API key's cost. Only the
    * read is reused: `admit` checks revocation and expiry on every request.
-   * A header is held as long as the connection that sent it, and no longer.
+   * A header is forgotten when its connection closes.
    */
-  private readonly lastRead = new WeakMap<object, ReadHeader>();
+  private readonly lastRead = new WeakMap<Socket, ReadHeader>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -45,7 +46,7 @@ export class BearerAuthGuard implements CanActivate {
     if (policy === 'public') return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
-    const credential = this.read(request.headers.authorization, request.raw.socket);
+    const credential = this.credentialFor(request.headers.authorization, request.raw.socket);
     return thenMaybe(this.authenticator.admit(credential), (principal) => {
       if (policy === 'session_only' && principal.method !== 'session') throw new ApiException('session_required');
       request.user = principal;
@@ -53,12 +54,15 @@ export class BearerAuthGuard implements CanActivate {
     });
   }
 
-  private read(authorization: string | undefined, connection: object | undefined): object {
+  private credentialFor(authorization: string | undefined, connection: Socket | undefined): object {
     const last = connection && this.lastRead.get(connection);
     if (last && last.authorization === authorization) return last.credential;
+    // A header that cannot be read throws here, and is never remembered.
     const credential = this.authenticator.read(bearerToken(authorization));
-    // A header that failed to read is never remembered: it throws above.
-    if (connection) this.lastRead.set(connection, { authorization: authorization!, credential });
+    if (connection) {
+      if (!last) connection.once('close', () => this.lastRead.delete(connection));
+      this.lastRead.set(connection, { authorization: authorization!, credential });
+    }
     return credential;
   }
 }
