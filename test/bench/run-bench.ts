@@ -413,6 +413,8 @@ logins.on('response', (_client, statusCode) => {
 });
 logins.on('reqError', (error) => fail(error.message));
 parentPort.once('message', () => logins.stop());
+// Once autocannon has stopped, for whatever reason, nothing is left to wait for.
+parentPort.unref();
 `;
 
 function embeddedDatabase() {
