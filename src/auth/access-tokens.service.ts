@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { JwtService, TokenExpiredError } from '@nestjs/jwt';
+import { JwtService } from '@nestjs/jwt';
 import { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock';
 import { ApiException } from '../common/errors/api-exception';
@@ -20,8 +20,9 @@ const invalidToken = () => new ApiException('invalid_token', 'Invalid or expired
 /**
  * Session access tokens: HS256 JWTs, pinned to that algorithm, issuer and
  * audience. A token's signature and claims are checked once; after that the
- * exact same token string is recognised from memory, and only its expiry is
- * checked again. (Whether its session is still live is the caller's check.)
+ * exact same token string is recognised from memory. Expiry, which depends on
+ * the time and not on the token alone, is `assertUnexpired`, on every use.
+ * (Whether its session is still live is the caller's check too.)
  */
 @Injectable()
 export class AccessTokensService {
@@ -43,19 +44,14 @@ export class AccessTokensService {
     return { token: this.jwt.sign({ sub: userId, sid: sessionId, iat, exp }), expiresAt: exp, expiresIn: this.ttlS };
   }
 
-  /** Signature, algorithm, issuer, audience and expiry; throws the matching 401. */
+  /** Signature, algorithm, issuer, audience and claims, not expiry; throws the matching 401. */
   verify(token: string): AccessTokenClaims {
     const known = this.verified.get(token);
-    if (known) {
-      this.assertUnexpired(known);
-      return known;
-    }
-    const now = this.clock.nowSeconds();
+    if (known) return known;
     let claims: Partial<AccessTokenClaims>;
     try {
-      claims = this.jwt.verify<AccessTokenClaims>(token, { clockTimestamp: now });
-    } catch (error) {
-      if (error instanceof TokenExpiredError) throw new ApiException('token_expired', 'The access token has expired');
+      claims = this.jwt.verify<AccessTokenClaims>(token, { clockTimestamp: this.clock.nowSeconds(), ignoreExpiration: true });
+    } catch {
       throw invalidToken();
     }
     const { sub, sid, iat, exp } = claims;
@@ -66,7 +62,7 @@ export class AccessTokensService {
     return verified;
   }
 
-  /** Claims verified earlier may have expired since. */
+  /** Throws `token_expired` once the claims' time is up. */
   assertUnexpired(claims: AccessTokenClaims): void {
     if (this.clock.nowSeconds() >= claims.exp) throw new ApiException('token_expired', 'The access token has expired');
   }

@@ -161,7 +161,7 @@ export class SessionsService {
     if (!session.revokedAt) await this.revokeWhere(userId, (where) => where.andWhere('id = :sessionId', { sessionId }));
   }
 
-  /** What an access token alone tells: its signature and claims, and that it has not expired. Throws the matching 401. */
+  /** What an access token alone tells: its signature and claims. Throws the matching 401. */
   read(accessToken: string): SessionCredential {
     return { method: 'session', claims: this.accessTokens.verify(accessToken) };
   }
