@@ -1,67 +1,89 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ModuleMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DestinationStream } from 'pino';
+import { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module';
 import { ApiException, FieldError } from './common/errors/api-exception';
+import { ErrorTranslator } from './common/errors/error-translator';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { toErrorResponse } from './common/filters/error-response';
-import { registerJsonBodyParser } from './common/json-body-parser';
-import { registerSecurityHeaders } from './common/security-headers';
-import { readConfig, EnvOverrides } from './config/config.module';
-import { AccessLog } from './logging/access-log';
-import { LazyChildLogger } from './logging/lazy-child-logger';
-import { requestId } from './logging/request-id';
-import { createRootLogger } from './logging/root-logger';
-import { setupSwagger } from './openapi/swagger';
+import { registerJsonBodyParser } from './common/http/json-body-parser';
+import { AppConfig } from './config/app-config';
+import { EnvOverrides, readConfig } from './config/config.module';
+import { translateDatabaseError } from './database/database-errors';
+import { compileResponseSerializers } from './openapi/response-serializers';
+import { buildOpenApiDocument, setupSwagger } from './openapi/swagger';
+import { AccessLog } from './platform/logging/access-log';
+import { LazyChildLogger } from './platform/logging/lazy-child-logger';
+import { requestId } from './platform/logging/request-id';
+import { createRootLogger } from './platform/logging/root-logger';
+import { applyPlatformTuning } from './platform/platform-tuning';
+import { registerSecurityHeaders } from './platform/security-headers';
 import { registerWebPage } from './web/web-page';
 
 /** Nest's own body parser is off: `configureApp` installs the JSON parser. */
 export const APP_OPTIONS = { bufferLogs: true, bodyParser: false };
 
+/** Errors of lower layers that the exception filter turns into API errors. */
+const ERROR_TRANSLATORS: ErrorTranslator[] = [translateDatabaseError];
+
+export interface AppOptions {
+  env?: EnvOverrides;
+  /** Extra modules beside the service's own (the bench's routes, say). */
+  imports?: ModuleMetadata['imports'];
+}
+
 /** Builds the application with every global concern applied. It does not listen. */
-export async function createApp(env: EnvOverrides = {}): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), createAdapter(env), APP_OPTIONS);
-  await configureApp(app);
+export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const config = readConfig(options.env);
+  applyPlatformTuning(config);
+  const logger = createRootLogger(config.logging);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, logger, options.imports),
+    createAdapter(config, logger),
+    APP_OPTIONS,
+  );
+  await configureApp(app, config);
   return app;
 }
 
-/** Fastify, with its own pino logger for the one access-log line per request. */
-export function createAdapter(env: EnvOverrides = {}, logDestination?: DestinationStream): FastifyAdapter {
-  const { http, logging } = readConfig(env);
+/** Fastify, logging its one access line per request through the root logger. */
+export function createAdapter(config: AppConfig, logger: PinoLogger): FastifyAdapter {
+  const { http, tuning } = config;
   return new FastifyAdapter({
     bodyLimit: http.bodyLimitBytes,
     trustProxy: http.trustProxy,
     genReqId: requestId,
-    loggerInstance: createRootLogger(logging, logDestination),
-    childLoggerFactory: LazyChildLogger.factory,
+    loggerInstance: logger,
+    ...(tuning.lazyRequestLogger && { childLoggerFactory: LazyChildLogger.factory }),
     logController: new AccessLog(),
     // Errors Fastify raises before Nest sees the request (a malformed URL) get the same body.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-      const { body, headers } = toErrorResponse(error);
+      const { body, headers } = toErrorResponse(error, ERROR_TRANSLATORS);
       void reply.code(body.statusCode).headers(headers).send(body);
     },
   });
 }
 
 /** The global setup shared by the server, the e2e tests and the OpenAPI generator. */
-export async function configureApp(app: NestFastifyApplication): Promise<void> {
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies are JSON only: anything else is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
-  // The guard sets the principal on every authenticated request; declared up front, it keeps
-  // Fastify's request objects one shape instead of reshaping each one (measurably slower).
+  // The guard sets these on every request; declared up front, they keep Fastify's request objects one
+  // shape instead of reshaping each one (measurably slower).
   fastify.decorateRequest('user', null);
+  fastify.decorateRequest('routeAccess', null);
   registerJsonBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
   });
   app.enableShutdownHooks();
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(ERROR_TRANSLATORS));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -71,7 +93,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
         new ApiException('validation_failed', 'The request is not valid', { details: flatten(errors) }),
     }),
   );
-  registerSecurityHeaders(fastify);
+  registerSecurityHeaders(fastify, config.tuning.precomputedSecurityHeaders);
+  if (config.tuning.compiledSerializers) compileResponseSerializers(app, buildOpenApiDocument(app));
   await registerWebPage(app);
   setupSwagger(app);
 }

@@ -1,31 +1,36 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { Logger } from 'pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
-import { BenchModule } from './bench/bench.module';
-import { configModule, EnvOverrides, readConfig } from './config/config.module';
+import { AppConfig } from './config/app-config';
+import { configModule } from './config/config.module';
+import { CredentialsModule } from './credentials/credentials.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
-import { LoggingModule } from './logging/logging.module';
+import { LoggingModule } from './platform/logging/logging.module';
 import { UsersModule } from './users/users.module';
+
+/** The service's modules. An extension module is added to `FEATURES` (see docs/EXTENDING.md). */
+const FEATURES = [HealthModule, UsersModule, ApiKeysModule, AuthModule];
 
 @Module({})
 export class AppModule {
-  /** `overrides` replace environment variables (tests use them instead of changing the environment). */
-  static forRoot(overrides: EnvOverrides = {}): DynamicModule {
-    const config = readConfig(overrides);
+  /**
+   * `config` is read once, at boot; `logger` is the one root logger. `extra`
+   * modules join the service's own (the bench's routes, a test's module).
+   */
+  static forRoot(config: AppConfig, logger: Logger, extra: ModuleMetadata['imports'] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
         configModule(config),
-        LoggingModule,
+        LoggingModule.forRoot(logger),
         CommonModule,
-        DatabaseModule,
-        HealthModule,
-        UsersModule,
-        ApiKeysModule,
-        AuthModule,
-        ...(config.bench.routes ? [BenchModule] : []),
+        DatabaseModule.forRoot(),
+        CredentialsModule,
+        ...FEATURES,
+        ...extra,
       ],
     };
   }

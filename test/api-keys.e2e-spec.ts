@@ -215,3 +215,19 @@ describe('API keys', () => {
     expect(lastUsedAt).toEqual(expect.any(String));
   });
 });
+
+describe('API keys under a configured limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { API_KEY_LIMIT: '2' } });
+  });
+  afterAll(() => t.close());
+
+  it('holds API_KEY_LIMIT, and says what the limit is', async () => {
+    const user = await signUp(t);
+    await createApiKey(t, user.accessToken, 'one');
+    await createApiKey(t, user.accessToken, 'two');
+    const third = await t.http().post('/v1/api-keys').set(bearer(user.accessToken)).send({ name: 'three' }).expect(409);
+    expect(third.body).toEqual(expect.objectContaining({ code: 'api_key_limit_reached', message: expect.stringContaining('at most 2 active') }));
+  });
+});

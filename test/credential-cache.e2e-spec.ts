@@ -4,7 +4,9 @@ import { Agent, get } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { LastUsedRecorder } from '../src/api-keys/last-used.recorder';
-import { InvalidationBus, LISTENER_APPLICATION_NAME } from '../src/database/invalidation-bus';
+import { InvalidationBus } from '../src/credentials/invalidation-bus';
+import { LISTENER_APPLICATION_NAME } from '../src/database/notifications';
+import { BenchModule } from './bench/bench.module';
 import { bearer, createApiKey, signUp } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 import { serverUrl } from './support/test-database';
@@ -15,7 +17,7 @@ describe('Verification from memory', () => {
   let t: TestApp;
   let queries: jest.SpyInstance;
   beforeAll(async () => {
-    t = await startTestApp({ env: { BENCH_ROUTES: 'true', API_KEY_LAST_USED_FLUSH_MS: '5000' } });
+    t = await startTestApp({ imports: [BenchModule], env: { API_KEY_LAST_USED_FLUSH_MS: '5000' } });
   });
   afterAll(() => t.close());
   beforeEach(async () => {
@@ -41,6 +43,31 @@ describe('Verification from memory', () => {
     queries.mockClear();
     for (let i = 0; i < 20; i++) await authenticated(user.accessToken).expect(200);
     expect(queries).not.toHaveBeenCalled();
+  });
+
+  it('answers whoami and GET /v1/users/me with no database query at steady state, with either credential', async () => {
+    const user = await signUp(t);
+    const { key } = await createApiKey(t, user.accessToken);
+    for (const token of [key, user.accessToken]) {
+      await t.http().get('/v1/auth/whoami').set(bearer(token)).expect(200);
+      await t.http().get('/v1/users/me').set(bearer(token)).expect(200);
+    }
+    queries.mockClear();
+    for (let i = 0; i < 10; i++) {
+      for (const token of [key, user.accessToken]) {
+        await t.http().get('/v1/auth/whoami').set(bearer(token)).expect(200);
+        await t.http().get('/v1/users/me').set(bearer(token)).expect(200);
+      }
+    }
+    expect(queries).not.toHaveBeenCalled();
+  });
+
+  it('serves a renamed profile at once: the rename evicts it', async () => {
+    const user = await signUp(t, { name: 'Before' });
+    expect((await t.http().get('/v1/users/me').set(bearer(user.accessToken)).expect(200)).body.name).toBe('Before');
+    await t.http().patch('/v1/users/me').set(bearer(user.accessToken)).send({ name: 'After' }).expect(200);
+    expect((await t.http().get('/v1/users/me').set(bearer(user.accessToken)).expect(200)).body.name).toBe('After');
+    expect((await t.http().get('/v1/auth/whoami').set(bearer(user.accessToken)).expect(200)).body.user.name).toBe('After');
   });
 
   it('remembers an unknown well-formed key briefly, and never looks up malformed ones', async () => {

@@ -1,66 +1,15 @@
 /**
- * An enterprise team's own module, added beside AppModule as a deployment
- * would add it: its routes sit behind the global guard without doing anything,
- * get the caller through @CurrentPrincipal(), and can also use the bearer
- * strategy through passport as AuthGuard('bearer').
+ * An enterprise team's own module (test/extension/acme), added beside the
+ * service's modules as a deployment adds it: its own table, migration, error
+ * code and public route, declared in its own folder. Its routes sit behind
+ * the global guard without doing anything, get the caller through
+ * @CurrentPrincipal(), and can also use the bearer strategy through passport
+ * as AuthGuard('bearer'). docs/EXTENDING.md walks through the same module.
  */
-import { Controller, Get, Module, UseGuards } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
-import { ApiOkResponse } from '@nestjs/swagger';
-import { ApiErrors } from '../src/common/decorators/api-errors.decorator';
-import { Authenticated, Public } from '../src/common/decorators/auth.decorators';
-import { CurrentPrincipal } from '../src/common/decorators/current-principal.decorator';
-import { Principal } from '../src/common/principal';
+import { buildOpenApiDocument } from '../src/openapi/swagger';
+import { AcmeModule } from './extension/acme/acme.module';
 import { bearer, createApiKey, signUp } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
-
-const CALLER = {
-  schema: {
-    type: 'object',
-    properties: { user_id: { type: 'string' }, method: { type: 'string' } },
-    required: ['user_id', 'method'],
-    additionalProperties: false,
-  },
-};
-const callerOf = (principal: Principal) => ({ user_id: principal.userId, method: principal.method });
-
-@Controller('acme')
-class AcmeController {
-  @Get('reports')
-  @Authenticated()
-  @ApiOkResponse(CALLER)
-  reports(@CurrentPrincipal() principal: Principal) {
-    return callerOf(principal);
-  }
-
-  @Get('billing')
-  @Authenticated({ sessionOnly: true })
-  @ApiOkResponse(CALLER)
-  billing(@CurrentPrincipal() principal: Principal) {
-    return callerOf(principal);
-  }
-
-  /** Forgot its decorator: the global guard denies by default. */
-  @Get('forgotten')
-  @ApiOkResponse(CALLER)
-  @ApiErrors('missing_authorization')
-  forgotten() {
-    return { user_id: 'nobody', method: 'none' };
-  }
-
-  /** Passport's own guard, with the same strategy behind it. */
-  @Get('through-passport')
-  @Public()
-  @UseGuards(AuthGuard('bearer'))
-  @ApiOkResponse(CALLER)
-  @ApiErrors('invalid_token', 'api_key_revoked')
-  throughPassport(@CurrentPrincipal() principal: Principal) {
-    return callerOf(principal);
-  }
-}
-
-@Module({ controllers: [AcmeController] })
-class AcmeModule {}
 
 describe('An extension module behind the guard', () => {
   let t: TestApp;
@@ -92,5 +41,51 @@ describe('An extension module behind the guard', () => {
     expect(revoked.body.code).toBe('api_key_revoked');
     const garbage = await t.http().get('/acme/through-passport').set(bearer('not-a-token')).expect(401);
     expect(garbage.body.code).toBe('invalid_token');
+  });
+
+  describe('with its own table, migration, error code and public route', () => {
+    it('runs its migration, and its entity agrees with it', async () => {
+      expect(t.dataSource.migrations.map((migration) => migration.name)).toContain('CreateAcmeWidgets1765000000000');
+      expect(await t.dataSource.showMigrations()).toBe(false);
+      const sql = await t.dataSource.driver.createSchemaBuilder().log();
+      expect(sql.upQueries.map((query) => query.query)).toEqual([]);
+    });
+
+    it("keeps each user's widgets, and answers its own error code in the API's shape", async () => {
+      const ada = await signUp(t);
+      const { key } = await createApiKey(t, ada.accessToken);
+      const created = await t.http().post('/v1/acme/widgets').set(bearer(key)).send({ name: ' Sprocket ' }).expect(201);
+      expect(created.body).toEqual({ id: expect.any(String), name: 'Sprocket', created_at: expect.any(String) });
+      const taken = await t.http().post('/v1/acme/widgets').set(bearer(ada.accessToken)).send({ name: 'Sprocket' }).expect(409);
+      expect(taken.body).toEqual({
+        statusCode: 409,
+        error: 'Conflict',
+        code: 'widget_name_taken',
+        message: 'You already have a widget with this name',
+      });
+      await t.http().get('/v1/acme/widgets').set(bearer(ada.accessToken)).expect(200, { widgets: [created.body] });
+
+      const grace = await signUp(t);
+      await t.http().get('/v1/acme/widgets').set(bearer(grace.accessToken)).expect(200, { widgets: [] });
+      await t.http().post('/v1/acme/widgets').set(bearer(grace.accessToken)).send({ name: 'Sprocket' }).expect(201);
+      await t.http().post('/v1/acme/widgets').send({ name: 'Sprocket' }).expect(401);
+    });
+
+    it('serves its public route without a credential', async () => {
+      const status = await t.http().get('/v1/acme/widgets/status').expect(200);
+      expect(status.body).toEqual({ widgets: expect.any(Number) });
+    });
+
+    it('is documented in the spec like the service itself', () => {
+      const document = buildOpenApiDocument(t.app);
+      const create = document.paths['/v1/acme/widgets'].post!;
+      expect(create.security).toEqual([{ api_key: [] }, { session: [] }]);
+      expect(create.responses['409']).toMatchObject({ description: '`widget_name_taken`' });
+      expect(create.responses['401']).toMatchObject({ description: expect.stringContaining('`missing_authorization`') });
+      expect(document.paths['/v1/acme/widgets/status'].get!.security).toEqual([]);
+      expect((document.components!.schemas!.ErrorCode as { enum: string[] }).enum).toContain('widget_name_taken');
+      // Passport's guard needs a credential, whatever the route's own policy says.
+      expect(document.paths['/acme/through-passport'].get!.security).toEqual([{ api_key: [] }, { session: [] }]);
+    });
   });
 });

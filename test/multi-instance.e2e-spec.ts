@@ -75,4 +75,23 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
     expect((await call(a.url, '/v1/auth/logout', { method: 'POST', token, body: '{}' })).status).toBe(204);
     expect(await timeUntilRefused(() => call(b.url, '/v1/users/me', { token }), 'invalid_token')).toBeLessThan(1000);
   });
+
+  it('a profile renamed through A is served renamed by B within 1 second', async () => {
+    const signup = await call(a.url, '/v1/auth/signup', {
+      method: 'POST',
+      body: JSON.stringify({ email: `multi-rename-${Date.now()}@example.com`, password: 'correct horse battery', name: 'Before' }),
+    });
+    const token = signup.body.access_token;
+    expect((await call(b.url, '/v1/users/me', { token })).body.name).toBe('Before'); // B now has it in memory
+
+    expect((await call(a.url, '/v1/users/me', { method: 'PATCH', token, body: JSON.stringify({ name: 'After' }) })).status).toBe(200);
+    const start = Date.now();
+    let seen = (await call(b.url, '/v1/users/me', { token })).body.name;
+    while (seen !== 'After' && Date.now() - start < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      seen = (await call(b.url, '/v1/users/me', { token })).body.name;
+    }
+    expect(seen).toBe('After');
+    expect(Date.now() - start).toBeLessThan(1000);
+  });
 });

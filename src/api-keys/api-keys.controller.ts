@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
-import { Authenticated } from '../common/decorators/auth.decorators';
-import { CurrentPrincipal } from '../common/decorators/current-principal.decorator';
-import { JSON_BODY_ERRORS } from '../common/errors/error-code';
+import { JSON_BODY_ERRORS } from '../common/errors/common-errors';
 import { UuidParam } from '../common/pipes/uuid-param.pipe';
-import { Principal } from '../common/principal';
+import { Authenticated } from '../credentials/auth.decorators';
+import { CurrentPrincipal } from '../credentials/current-principal.decorator';
+import { Principal } from '../credentials/principal';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyNameDto } from './dto/api-key-name.dto';
 import { ApiKeyCreatedDto, ApiKeyDto, ApiKeyListDto } from './dto/api-key.dto';

@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { DatabaseModule } from '../database/database.module';
 import { ApiKey } from './api-key.entity';
+import { ApiKeyVerifier } from './api-key.verifier';
 import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { LastUsedRecorder } from './last-used.recorder';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKey])],
+  imports: [DatabaseModule.forFeature({ entities: [ApiKey] })],
   controllers: [ApiKeysController],
-  providers: [ApiKeysService, LastUsedRecorder],
-  exports: [ApiKeysService],
+  providers: [ApiKeysRepository, ApiKeysService, ApiKeyVerifier, LastUsedRecorder],
+  exports: [ApiKeyVerifier],
 })
 export class ApiKeysModule {}

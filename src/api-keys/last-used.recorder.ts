@@ -6,9 +6,8 @@
  */
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { ApiKeysRepository } from './api-keys.repository';
 
 @Injectable()
 export class LastUsedRecorder implements OnModuleInit, OnApplicationShutdown {
@@ -19,7 +18,7 @@ export class LastUsedRecorder implements OnModuleInit, OnApplicationShutdown {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeysRepository,
     private readonly config: ConfigService<AppConfig, true>,
   ) {}
 
@@ -49,15 +48,10 @@ export class LastUsedRecorder implements OnModuleInit, OnApplicationShutdown {
     const batch = this.pending;
     this.pending = new Map();
     const ids = [...batch.keys()];
-    const times = ids.map((id) => new Date(batch.get(id)!).toISOString());
     try {
-      // Single statement, no explicit transaction: row locks last only as long as the UPDATE.
-      await this.dataSource.query(
-        `UPDATE api_keys AS k
-            SET last_used_at = GREATEST(COALESCE(k.last_used_at, u.used_at), u.used_at)
-           FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, used_at)
-          WHERE k.id = u.id`,
-        [ids, times],
+      await this.apiKeys.recordLastUsed(
+        ids,
+        ids.map((id) => new Date(batch.get(id)!)),
       );
     } catch (error) {
       // Keep the uses for the next flush unless newer ones arrived meanwhile.

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
-import { Authenticated, Public } from '../common/decorators/auth.decorators';
-import { ClientInfo } from '../common/decorators/client-info.decorator';
-import { CurrentPrincipal } from '../common/decorators/current-principal.decorator';
-import { JSON_BODY_ERRORS } from '../common/errors/error-code';
+import { JSON_BODY_ERRORS } from '../common/errors/common-errors';
+import { Client, ClientInfo } from '../common/http/client-info';
 import { UuidParam } from '../common/pipes/uuid-param.pipe';
-import { Principal, SessionPrincipal } from '../common/principal';
+import { Authenticated, Public } from '../credentials/auth.decorators';
+import { CurrentPrincipal } from '../credentials/current-principal.decorator';
+import { Principal, SessionPrincipal } from '../credentials/principal';
 import { UsersService } from '../users/users.service';
 import { LoginDto, SignupDto } from './dto/credentials.dto';
 import { LogoutDto } from './dto/logout.dto';
@@ -14,7 +14,7 @@ import { RefreshDto } from './dto/refresh.dto';
 import { SessionDto, SessionInfoDto, SessionListDto } from './dto/session.dto';
 import { WhoamiDto } from './dto/whoami.dto';
 import { RateLimited } from './rate-limited.decorator';
-import { ClientInfo as Client, SessionsService } from './sessions.service';
+import { SessionsService } from './sessions.service';
 
 @ApiTags('Auth')
 @Controller('v1/auth')
@@ -29,7 +29,7 @@ export class AuthController {
   @RateLimited()
   @ApiOperation({ operationId: 'signup', summary: 'Create an account and start a session' })
   @ApiErrors(...JSON_BODY_ERRORS, 'email_taken')
-  async signup(@Body() body: SignupDto, @ClientInfo() client: Client): Promise<SessionDto> {
+  async signup(@Body() body: SignupDto, @Client() client: ClientInfo): Promise<SessionDto> {
     return SessionDto.from(await this.sessions.signUp(body, client));
   }
 
@@ -39,7 +39,7 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'login', summary: 'Sign in with email and password' })
   @ApiErrors(...JSON_BODY_ERRORS, 'invalid_credentials')
-  async login(@Body() body: LoginDto, @ClientInfo() client: Client): Promise<SessionDto> {
+  async login(@Body() body: LoginDto, @Client() client: ClientInfo): Promise<SessionDto> {
     return SessionDto.from(await this.sessions.signIn(body, client));
   }
 
@@ -55,7 +55,7 @@ export class AuthController {
       'used later, it is treated as stolen and the whole session is revoked.',
   })
   @ApiErrors(...JSON_BODY_ERRORS, 'invalid_refresh_token')
-  async refresh(@Body() body: RefreshDto, @ClientInfo() client: Client): Promise<SessionDto> {
+  async refresh(@Body() body: RefreshDto, @Client() client: ClientInfo): Promise<SessionDto> {
     return SessionDto.from(await this.sessions.refresh(body.refresh_token, client));
   }
 
@@ -92,6 +92,6 @@ export class AuthController {
   @Authenticated()
   @ApiOperation({ operationId: 'whoami', summary: 'Who is calling, and with which credential' })
   async whoami(@CurrentPrincipal() principal: Principal): Promise<WhoamiDto> {
-    return WhoamiDto.from(await this.users.getById(principal.userId), principal);
+    return WhoamiDto.from(await this.users.getProfile(principal.userId), principal);
   }
 }

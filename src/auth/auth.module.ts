@@ -1,43 +1,49 @@
 import { ExecutionContext, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, Reflector } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { seconds, ThrottlerModule } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { createSecretKey } from 'node:crypto';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
-import { BearerAuthGuard } from '../common/guards/bearer-auth.guard';
-import { BearerAuthenticator } from '../common/guards/bearer-authenticator';
 import { AppConfig } from '../config/app-config';
+import { BearerAuthGuard } from '../credentials/bearer-auth.guard';
+import { requestAuthenticator } from '../credentials/connection-memo';
+import { DatabaseModule } from '../database/database.module';
+import { normalizeEmail } from '../users/email';
 import { UsersModule } from '../users/users.module';
-import { AccessTokensService } from './access-tokens.service';
+import { AccessTokens } from './access-tokens';
 import { AuthController } from './auth.controller';
 import { AuthThrottlerGuard } from './auth-throttler.guard';
 import { BearerStrategy } from './bearer.strategy';
-import { PasswordsService } from './passwords.service';
+import { PasswordsService } from './passwords/passwords.service';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
+import { SessionVerifier } from './session.verifier';
+import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
 const emailOf = (body: unknown): string | undefined => {
   const email = (body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
+  return typeof email === 'string' ? normalizeEmail(email) : undefined;
 };
 
+/**
+ * Sessions, passwords and sign-in limits; and the one bearer strategy, which
+ * composes the API-key and session verifiers, behind the global guard.
+ */
 @Module({
   imports: [
     UsersModule,
     ApiKeysModule,
-    TypeOrmModule.forFeature([Session, RefreshToken]),
+    DatabaseModule.forFeature({ entities: [Session, RefreshToken] }),
     PassportModule,
     JwtModule.registerAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<AppConfig, true>) => {
         const { jwtSecret, jwtIssuer, jwtAudience } = config.get('auth', { infer: true });
         return {
-          // A KeyObject, not the string: jsonwebtoken would otherwise derive one on every
-          // verification, which costs more than the rest of authentication together.
+          // A KeyObject, not the string: jsonwebtoken would otherwise derive one on every verification.
           secret: createSecretKey(Buffer.from(jwtSecret)),
           signOptions: { algorithm: 'HS256', issuer: jwtIssuer, audience: jwtAudience },
           verifyOptions: { algorithms: ['HS256'], issuer: jwtIssuer, audience: jwtAudience },
@@ -64,12 +70,18 @@ const emailOf = (body: unknown): string | undefined => {
   controllers: [AuthController],
   providers: [
     PasswordsService,
-    AccessTokensService,
+    AccessTokens,
+    SessionsRepository,
     SessionsService,
+    SessionVerifier,
     BearerStrategy,
-    { provide: BearerAuthenticator, useExisting: BearerStrategy },
     AuthThrottlerGuard,
-    { provide: APP_GUARD, useClass: BearerAuthGuard },
+    {
+      provide: APP_GUARD,
+      inject: [Reflector, BearerStrategy, ConfigService],
+      useFactory: (reflector: Reflector, strategy: BearerStrategy, config: ConfigService<AppConfig, true>) =>
+        new BearerAuthGuard(reflector, requestAuthenticator(strategy, config.get('tuning', { infer: true }).connectionMemo)),
+    },
   ],
 })
 export class AuthModule {}

@@ -1,25 +1,26 @@
 /**
- * The one bearer strategy. It is a composite: the API-keys module is asked
- * first (it declines anything without the `mgp_` prefix and rejects malformed
- * keys without I/O), then the token is verified as a session JWT. It only
- * turns a credential into a principal.
+ * The one bearer strategy, composed of the features' verifiers: the API-key
+ * verifier is asked first (it declines anything without the `mgp_` prefix
+ * and rejects malformed keys without I/O), then the token is verified as a
+ * session JWT. It only turns a credential into a principal.
  *
  * It is passport-http-bearer's strategy, registered with passport as
- * `bearer`, so `AuthGuard('bearer')` works in an extension module. The global
- * guard, which has already parsed the header more strictly than passport
- * does, calls `read` and `admit` instead of going through
- * `passport.authenticate`: passport's per-request machinery is asynchronous
- * and cost more than the verification itself, which at steady state answers
+ * `bearer`, so `AuthGuard('bearer')` works in an extension module, with the
+ * same route policy as the global guard. The global guard calls `read` and
+ * `admit` directly: passport's per-request machinery is asynchronous, and
+ * cost more than the verification itself, which at steady state answers
  * synchronously from memory.
  */
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
-import { ApiKeyCredential, ApiKeysService } from '../api-keys/api-keys.service';
-import { BearerAuthenticator } from '../common/guards/bearer-authenticator';
-import { MaybePromise } from '../common/maybe-promise';
-import { Principal } from '../common/principal';
-import { SessionCredential, SessionsService } from './sessions.service';
+import { ApiKeyCredential, ApiKeyVerifier } from '../api-keys/api-key.verifier';
+import { BearerAuthenticator } from '../credentials/bearer-authenticator';
+import { AuthenticatedRequest } from '../credentials/bearer-auth.guard';
+import { MaybePromise } from '../credentials/maybe-promise';
+import { Principal } from '../credentials/principal';
+import { authorize } from '../credentials/route-access';
+import { SessionCredential, SessionVerifier } from './session.verifier';
 
 type StrategyRequest = Parameters<Strategy<never>['authenticate']>[0];
 
@@ -28,21 +29,23 @@ type BearerCredential = ApiKeyCredential | SessionCredential;
 @Injectable()
 export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') implements BearerAuthenticator<BearerCredential> {
   constructor(
-    private readonly apiKeys: ApiKeysService,
-    private readonly sessions: SessionsService,
+    private readonly apiKeys: ApiKeyVerifier,
+    private readonly sessions: SessionVerifier,
   ) {
-    super();
+    super({ passReqToCallback: true });
   }
 
   /** For passport: only the Authorization header counts, never `access_token` from the query string or body. */
   override authenticate(request: StrategyRequest, options?: object): void {
-    const headerOnly = { headers: { authorization: request.headers.authorization } };
-    super.authenticate(headerOnly as StrategyRequest, options);
+    const { routeAccess } = request as unknown as AuthenticatedRequest;
+    const headerOnly = { headers: { authorization: request.headers.authorization }, routeAccess };
+    super.authenticate(headerOnly as unknown as StrategyRequest, options);
   }
 
-  /** For passport. */
-  async validate(token: string): Promise<Principal> {
-    return this.admit(this.read(token));
+  /** For passport: the route's access rule, as the global guard recorded it, applies here too. */
+  async validate(request: Pick<AuthenticatedRequest, 'routeAccess'>, token: string): Promise<Principal> {
+    const principal = await this.admit(this.read(token));
+    return authorize(principal, request.routeAccess ?? { policy: 'any_credential' });
   }
 
   read(token: string): BearerCredential {

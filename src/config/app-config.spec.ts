@@ -49,4 +49,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dir }).auth.jwtSecret).toBe(first);
     expect(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim()).toBe(first);
   });
+
+  it('turns every runtime trick on by default, and each off by its own switch', () => {
+    const dir = tempDir();
+    expect(Object.values(loadConfig({ DATA_DIR: dir }).tuning).every((on) => on === true)).toBe(true);
+    const off = loadConfig({ DATA_DIR: dir, TUNE_CONNECTION_MEMO: 'false', TUNE_EMBEDDED_DB_THREAD: 'no', TUNE_THREAD_PRIORITIES: '0' });
+    expect(off.tuning).toEqual(
+      expect.objectContaining({ connectionMemo: false, embeddedDatabaseThread: false, threadPriorities: false, compiledSerializers: true }),
+    );
+    expect(off.database).toEqual(expect.objectContaining({ ownThread: false, lowerPriority: false }));
+  });
 });

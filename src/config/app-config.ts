@@ -23,9 +23,31 @@ export interface AppConfig {
   };
   apiKeys: { activeLimit: number; lastUsedFlushMs: number; cache: CredentialCacheConfig };
   sessions: { cache: CredentialCacheConfig };
-  /** Routes used only by `npm run bench`. */
-  bench: { routes: boolean };
+  users: { cache: CredentialCacheConfig };
   logging: { level: EnvSchema['LOG_LEVEL'] };
+  tuning: TuningConfig;
+}
+
+/**
+ * The runtime tricks of src/platform (and the credentials' per-connection
+ * memo), each behind one switch so that it can be measured again. All on by
+ * default; BENCHMARKS.md says what each one buys.
+ */
+export interface TuningConfig {
+  /** Password hashing at nice 19 under SCHED_IDLE, the embedded database at nice 10 under SCHED_BATCH. */
+  threadPriorities: boolean;
+  /** libuv's thread pool started on the main thread at boot, so that it keeps full priority. */
+  libuvPrestart: boolean;
+  /** helmet's headers computed once at boot instead of by its middleware on every request. */
+  precomputedSecurityHeaders: boolean;
+  /** A request's child logger built only when something logs through it. */
+  lazyRequestLogger: boolean;
+  /** PGlite in a thread of its own instead of on the event loop. */
+  embeddedDatabaseThread: boolean;
+  /** A connection's bearer header read once while it stays the same. */
+  connectionMemo: boolean;
+  /** Success responses serialized by code compiled from their OpenAPI schema, not JSON.stringify. */
+  compiledSerializers: boolean;
 }
 
 export interface CredentialCacheConfig {
@@ -40,6 +62,10 @@ export interface EmbeddedDatabaseConfig {
   dataDir: string;
   /** `memory`: PGlite's WebAssembly runs on V8's baseline compiler only (less memory, slower queries). */
   optimize: 'memory' | 'speed';
+  /** PGlite in a worker thread (the default), or on the event loop. */
+  ownThread: boolean;
+  /** Lower the database thread's priority (nice 10, SCHED_BATCH). */
+  lowerPriority: boolean;
   migrationsRun: boolean;
 }
 
@@ -87,7 +113,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     http: { port: parsed.PORT, bodyLimitBytes: parsed.BODY_LIMIT_BYTES, trustProxy: parsed.TRUST_PROXY },
     database: parsed.DATABASE_URL
       ? { kind: 'server', url: parsed.DATABASE_URL, poolSize: parsed.DB_POOL_SIZE, migrationsRun }
-      : { kind: 'embedded', dataDir: parsed.DATA_DIR, optimize: parsed.EMBEDDED_DB_OPTIMIZE, migrationsRun },
+      : {
+          kind: 'embedded',
+          dataDir: parsed.DATA_DIR,
+          optimize: parsed.EMBEDDED_DB_OPTIMIZE,
+          ownThread: parsed.TUNE_EMBEDDED_DB_THREAD,
+          lowerPriority: parsed.TUNE_THREAD_PRIORITIES,
+          migrationsRun,
+        },
     auth: {
       jwtSecret: parsed.JWT_SECRET ?? developmentJwtSecret(parsed.DATA_DIR),
       jwtIssuer: parsed.JWT_ISSUER,
@@ -104,8 +137,17 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       cache: credentialCache,
     },
     sessions: { cache: credentialCache },
-    bench: { routes: parsed.BENCH_ROUTES },
+    users: { cache: credentialCache },
     logging: { level: parsed.LOG_LEVEL },
+    tuning: {
+      threadPriorities: parsed.TUNE_THREAD_PRIORITIES,
+      libuvPrestart: parsed.TUNE_LIBUV_PRESTART,
+      precomputedSecurityHeaders: parsed.TUNE_SECURITY_HEADERS,
+      lazyRequestLogger: parsed.TUNE_LAZY_REQUEST_LOGGER,
+      embeddedDatabaseThread: parsed.TUNE_EMBEDDED_DB_THREAD,
+      connectionMemo: parsed.TUNE_CONNECTION_MEMO,
+      compiledSerializers: parsed.TUNE_COMPILED_SERIALIZERS,
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -15,6 +16,9 @@ export const EMBEDDED_DB_OPTIMIZATIONS = ['memory', 'speed'] as const;
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+
+/** A yes/no setting: `1`, `true`, `yes` or `on` (any case) is yes, anything else no. */
+const Flag = () => applyDecorators(Transform(toBoolean), IsBoolean());
 
 /**
  * Every environment variable the service reads, with its default.
@@ -86,10 +90,6 @@ export class EnvSchema {
   @Min(1)
   CREDENTIAL_CACHE_TTL_S = 300;
 
-  @Transform(toBoolean)
-  @IsBoolean()
-  BENCH_ROUTES = false;
-
   @IsOptional()
   @Transform(({ value }) => Number(value))
   @IsInt()
@@ -99,8 +99,7 @@ export class EnvSchema {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
-  @Transform(toBoolean)
-  @IsBoolean()
+  @Flag()
   DB_MIGRATIONS_RUN = true;
 
   @Transform(({ value }) => Number(value))
@@ -114,7 +113,29 @@ export class EnvSchema {
   @Min(1024)
   BODY_LIMIT_BYTES = 65536;
 
-  @Transform(toBoolean)
-  @IsBoolean()
+  @Flag()
   TRUST_PROXY = false;
+
+  // Runtime tuning (src/platform), each on by default; switch one off to measure it again.
+
+  @Flag()
+  TUNE_THREAD_PRIORITIES = true;
+
+  @Flag()
+  TUNE_LIBUV_PRESTART = true;
+
+  @Flag()
+  TUNE_SECURITY_HEADERS = true;
+
+  @Flag()
+  TUNE_LAZY_REQUEST_LOGGER = true;
+
+  @Flag()
+  TUNE_EMBEDDED_DB_THREAD = true;
+
+  @Flag()
+  TUNE_CONNECTION_MEMO = true;
+
+  @Flag()
+  TUNE_COMPILED_SERIALIZERS = true;
 }

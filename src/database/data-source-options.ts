@@ -1,25 +1,22 @@
-import { DataSourceOptions } from 'typeorm';
+import { DataSourceOptions, MigrationInterface } from 'typeorm';
+import { migrations as projectMigrations } from '../../migrations';
 import { AppConfig } from '../config/app-config';
-import { ApiKey } from '../api-keys/api-key.entity';
-import { RefreshToken } from '../auth/refresh-token.entity';
-import { Session } from '../auth/session.entity';
-import { User } from '../users/user.entity';
-import { migrations } from '../../migrations';
-import { singleConnectionPGliteDriver } from './single-connection-pglite.pool';
-import { QueryCountingLogger } from './query-counting.logger';
+import { singleConnectionPGliteDriver } from '../platform/embedded-database/embedded-database.pool';
+import { declaredMigrations } from './feature-schema';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
-
-export const entities = [User, Session, RefreshToken, ApiKey];
+import { TypeOrmLogger } from './typeorm-logger';
 
 /**
  * The one description of the database, used by the app and by the TypeORM CLI
- * (ormconfig.ts). Schema changes come only from migrations.
+ * (ormconfig.ts). Entities come from the feature modules (the app loads them
+ * through `autoLoadEntities`, the CLI passes them); schema changes come only
+ * from migrations.
  */
-export function buildDataSourceOptions(database: AppConfig['database']): DataSourceOptions {
+export function buildDataSourceOptions(database: AppConfig['database'], entities: DataSourceOptions['entities'] = []): DataSourceOptions {
   const common = {
     type: 'postgres' as const,
     entities,
-    migrations,
+    migrations: [...projectMigrations, ...declaredMigrations()] as (new () => MigrationInterface)[],
     migrationsTableName: 'migrations',
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
@@ -27,7 +24,7 @@ export function buildDataSourceOptions(database: AppConfig['database']): DataSou
     migrationsRun: database.migrationsRun,
     installExtensions: false,
     uuidExtension: 'pgcrypto' as const,
-    logger: new QueryCountingLogger(),
+    logger: new TypeOrmLogger(),
     maxQueryExecutionTime: 1000,
   };
   if (database.kind === 'server') {

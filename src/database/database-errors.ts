@@ -1,7 +1,6 @@
 import { QueryFailedError } from 'typeorm';
-
-/** The start of every error that means the embedded database's thread is gone. */
-export const EMBEDDED_DATABASE_STOPPED = 'The embedded database thread stopped';
+import { ApiException } from '../common/errors/api-exception';
+import { EMBEDDED_DATABASE_STOPPED } from '../platform/embedded-database/embedded-database.pool';
 
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE']);
 // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections
@@ -32,6 +31,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((known) => message.includes(known));
 }
 
-export function isUniqueViolation(error: unknown): error is QueryFailedError {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === '23505';
+/** A unique violation, optionally of one named constraint. */
+export function isUniqueViolation(error: unknown, constraint?: string): error is QueryFailedError {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; constraint?: string } | undefined;
+  return driverError?.code === '23505' && (constraint === undefined || driverError.constraint === constraint);
+}
+
+/**
+ * For the exception filter: an unreachable database is a 503; a unique
+ * violation that no repository turned into a domain error is a plain 409.
+ */
+export function translateDatabaseError(error: unknown): ApiException | undefined {
+  if (isDatabaseUnavailable(error)) return new ApiException('service_unavailable');
+  if (isUniqueViolation(error)) return new ApiException('conflict');
+  return undefined;
 }

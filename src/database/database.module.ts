@@ -1,12 +1,15 @@
-import { Global, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { initEmbeddedDataDir } from '../platform/embedded-database/embedded-database.pool';
 import { buildDataSourceOptions } from './data-source-options';
-import { InvalidationBus } from './invalidation-bus';
-import { initEmbeddedDataDir } from './single-connection-pglite.pool';
+import { DatabaseHealth } from './database-health';
+import { declareFeatureSchema, FeatureSchema } from './feature-schema';
+import { DatabaseNotifications } from './notifications';
 import { runMigrationsLocked } from './run-migrations-locked';
+import { Transactions } from './transactions';
 
 async function createDataSource(options?: DataSourceOptions): Promise<DataSource> {
   if (!options) throw new Error('DataSource options are required');
@@ -18,20 +21,36 @@ async function createDataSource(options?: DataSourceOptions): Promise<DataSource
   return dataSource;
 }
 
+/**
+ * The connection, migrations at boot, transactions and notifications. It
+ * knows no feature: each feature module brings its own entities (and, for a
+ * module outside the project's own history, its migrations) with `forFeature`.
+ */
 @Global()
-@Module({
-  providers: [InvalidationBus],
-  exports: [InvalidationBus],
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: async (config: ConfigService<AppConfig, true>) => {
-        const database = config.get('database', { infer: true });
-        if (database.kind === 'embedded') await initEmbeddedDataDir(database.dataDir);
-        return buildDataSourceOptions(database);
-      },
-      dataSourceFactory: createDataSource,
-    }),
-  ],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: async (config: ConfigService<AppConfig, true>) => {
+            const database = config.get('database', { infer: true });
+            if (database.kind === 'embedded') await initEmbeddedDataDir(database.dataDir);
+            return { ...buildDataSourceOptions(database), autoLoadEntities: true };
+          },
+          dataSourceFactory: createDataSource,
+        }),
+      ],
+      providers: [Transactions, DatabaseNotifications, DatabaseHealth],
+      exports: [Transactions, DatabaseNotifications, DatabaseHealth],
+    };
+  }
+
+  /** A feature's tables: its entities' repositories to inject, and its migrations, if it ships any. */
+  static forFeature(schema: FeatureSchema): DynamicModule {
+    declareFeatureSchema(schema);
+    return TypeOrmModule.forFeature(schema.entities);
+  }
+}

@@ -1,9 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { Public } from '../common/decorators/auth.decorators';
 import { ApiException } from '../common/errors/api-exception';
+import { Public } from '../credentials/auth.decorators';
+import { DatabaseHealth } from '../database/database-health';
 
 const PING_TIMEOUT_MS = 2000;
 
@@ -18,21 +17,13 @@ export class HealthDto {
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly database: DatabaseHealth) {}
 
   @Get()
   @ApiOperation({ operationId: 'health', summary: 'Liveness and a database round trip' })
   async check(): Promise<HealthDto> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
-    } catch {
+    if (!(await this.database.answers(PING_TIMEOUT_MS))) {
       throw new ApiException('service_unavailable', 'The database cannot be reached');
-    } finally {
-      clearTimeout(timer);
     }
     return { status: 'ok', database: 'up' };
   }

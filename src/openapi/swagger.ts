@@ -1,7 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { API_KEY_SCHEME, SESSION_SCHEME } from '../common/decorators/auth.decorators';
+import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { errorResponses } from '../common/decorators/api-errors.decorator';
+import { definedErrorCodes, ErrorCode } from '../common/errors/error-catalogue';
+import { ErrorBodyDto } from '../common/filters/error-body.dto';
+import { API_KEY_SCHEME, SESSION_SCHEME } from '../credentials/auth.decorators';
+import { credentialFailures } from '../credentials/credential-errors';
+import { listRoutes, RouteInfo, specPath } from './route-catalogue';
 
 const DESCRIPTION = `
 Authenticate every \`/v1\` call with \`Authorization: Bearer <token>\`, where the token is either:
@@ -44,18 +49,41 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
   const document = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (_controller, method) => method,
+    extraModels: [ErrorBodyDto],
   });
-  markPublicOperations(document);
+  for (const route of listRoutes(app)) describeAccessAndErrors(document, route);
+  // Every code the app's modules define, extension modules' included.
+  document.components!.schemas!.ErrorCode = { type: 'string', enum: definedErrorCodes() };
   return sortKeys(document);
 }
 
-/** Operations without a security requirement are the `@Public()` ones; say so explicitly. */
-function markPublicOperations(document: OpenAPIObject): void {
-  for (const operations of Object.values(document.paths)) {
-    for (const operation of Object.values(operations) as { security?: unknown[]; operationId?: string }[]) {
-      if (operation.operationId && !operation.security) operation.security = [];
-    }
-  }
+/** Errors any route can answer, whatever its credentials. */
+const SERVER_ERRORS: ErrorCode[] = ['internal_error', 'service_unavailable'];
+
+interface Operation {
+  security?: Record<string, string[]>[];
+  responses: Record<string, object>;
+}
+
+/**
+ * A route's security and error responses, from its decorators: what it
+ * declares with `@ApiErrors`, what its auth policy implies (the credential
+ * failures every verifier declared, `session_required`), and server errors.
+ */
+function describeAccessAndErrors(document: OpenAPIObject, route: RouteInfo): void {
+  const operation = document.paths[specPath(route.path)]?.[route.method.toLowerCase() as 'get'] as Operation | undefined;
+  if (!operation) return;
+  const needsCredential = route.policy !== 'public' || route.passportBearer;
+  if (!needsCredential) operation.security = [];
+  else if (!operation.security?.length) operation.security = [{ [API_KEY_SCHEME]: [] }, { [SESSION_SCHEME]: [] }];
+  const codes = [
+    ...route.errors,
+    ...(needsCredential ? credentialFailures() : []),
+    ...(route.policy === 'session_only' ? (['session_required'] as ErrorCode[]) : []),
+    ...SERVER_ERRORS,
+  ];
+  const sorted = [...new Set(codes)].sort();
+  Object.assign(operation.responses, errorResponses(sorted, getSchemaPath(ErrorBodyDto)));
 }
 
 /** Swagger UI sets inline styles; only its own pages get that allowance. */

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
-import { Authenticated } from '../common/decorators/auth.decorators';
-import { CurrentPrincipal } from '../common/decorators/current-principal.decorator';
-import { JSON_BODY_ERRORS } from '../common/errors/error-code';
-import { Principal } from '../common/principal';
+import { JSON_BODY_ERRORS } from '../common/errors/common-errors';
+import { Authenticated } from '../credentials/auth.decorators';
+import { CurrentPrincipal } from '../credentials/current-principal.decorator';
+import { Principal } from '../credentials/principal';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
@@ -18,7 +18,7 @@ export class UsersController {
   @Get('me')
   @ApiOperation({ operationId: 'getMe', summary: 'The signed-in user' })
   async getMe(@CurrentPrincipal() principal: Principal): Promise<UserDto> {
-    return UserDto.from(await this.users.getById(principal.userId));
+    return UserDto.from(await this.users.getProfile(principal.userId));
   }
 
   @Patch('me')

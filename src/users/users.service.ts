@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { ConfigService } from '@nestjs/config';
 import { ApiException } from '../common/errors/api-exception';
+import { AppConfig } from '../config/app-config';
+import { CoherentCache } from '../credentials/coherent-cache';
+import { InvalidationBus } from '../credentials/invalidation-bus';
+import { Transaction, Transactions } from '../database/transactions';
+import { normalizeEmail } from './email';
 import { User } from './user.entity';
+import { profileOf, UserProfile } from './user-profile';
+import { UsersRepository } from './users.repository';
 
-export interface NewUser {
+/** The invalidation events of the profile cache: a user's profile changed. */
+const USER_CHANGED = 'user_changed';
+
+export interface NewAccount {
   email: string;
   passwordHash: string;
   name?: string | null;
@@ -13,35 +22,47 @@ export interface NewUser {
 /** Users and nothing else: this module knows nothing about credentials' meaning. */
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  /** By user id; a change evicts it on every instance, through the bus. */
+  private readonly profiles: CoherentCache<UserProfile>;
 
-  /** Rejects with a unique violation when the email is taken. */
-  create(user: NewUser, manager?: EntityManager): Promise<User> {
-    const repository = manager?.getRepository(User) ?? this.users;
-    return repository.save(repository.create({ ...user, email: normalizeEmail(user.email), name: user.name ?? null }));
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly transactions: Transactions,
+    private readonly bus: InvalidationBus,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.profiles = new CoherentCache(bus, { kind: USER_CHANGED, ...config.get('users', { infer: true }).cache });
   }
 
+  /** Joins the caller's transaction; throws 409 `email_taken` when the email is registered. */
+  create(tx: Transaction, account: NewAccount): Promise<User> {
+    return this.users.insert(tx, { email: normalizeEmail(account.email), passwordHash: account.passwordHash, name: account.name ?? null });
+  }
+
+  /** The user with this email, password hash included: for signing in. */
   findByEmail(email: string): Promise<User | null> {
-    return this.users.findOneBy({ email: normalizeEmail(email) });
+    return this.users.findByEmail(normalizeEmail(email));
   }
 
-  findById(id: string): Promise<User | null> {
-    return this.users.findOneBy({ id });
+  /** From memory at steady state. */
+  async getProfile(id: string): Promise<UserProfile> {
+    const profile = await this.profiles.get(id, this.loadProfile);
+    if (!profile) throw new ApiException('not_found', 'User not found');
+    return profile;
   }
 
-  async getById(id: string): Promise<User> {
-    const user = await this.findById(id);
+  async rename(id: string, name: string): Promise<UserProfile> {
+    const user = await this.transactions.run(async (tx) => {
+      const renamed = await this.users.rename(tx, id, name);
+      if (renamed) await this.bus.publish(tx, USER_CHANGED, [id]);
+      return renamed;
+    });
     if (!user) throw new ApiException('not_found', 'User not found');
-    return user;
+    return profileOf(user);
   }
 
-  async rename(id: string, name: string): Promise<User> {
-    const user = await this.getById(id);
-    user.name = name;
-    return this.users.save(user);
-  }
-}
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  private readonly loadProfile = async (id: string): Promise<UserProfile | null> => {
+    const user = await this.users.findById(id);
+    return user && profileOf(user);
+  };
 }

@@ -308,7 +308,7 @@ export interface components {
             statusCode: number;
         };
         /** @enum {string} */
-        ErrorCode: "validation_failed" | "missing_authorization" | "invalid_token" | "token_expired" | "api_key_revoked" | "invalid_credentials" | "invalid_refresh_token" | "session_required" | "not_found" | "method_not_allowed" | "email_taken" | "api_key_limit_reached" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
+        ErrorCode: "api_key_limit_reached" | "api_key_revoked" | "conflict" | "email_taken" | "internal_error" | "invalid_credentials" | "invalid_refresh_token" | "invalid_token" | "method_not_allowed" | "missing_authorization" | "not_found" | "payload_too_large" | "rate_limited" | "service_unavailable" | "session_required" | "token_expired" | "unsupported_media_type" | "validation_failed";
         FieldErrorDto: {
             /**
              * @description The offending field, in snake_case as sent.
@@ -502,7 +502,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyListDto"];
                 };
             };
-            /** @description `missing_authorization`, `invalid_token`, `token_expired`, `api_key_revoked` */
+            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -563,7 +563,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `missing_authorization`, `invalid_token`, `token_expired`, `api_key_revoked` */
+            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -649,7 +649,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `missing_authorization`, `invalid_token`, `token_expired`, `api_key_revoked` */
+            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -717,7 +717,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `missing_authorization`, `invalid_token`, `token_expired`, `api_key_revoked` */
+            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -789,7 +789,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `missing_authorization`, `invalid_token`, `token_expired`, `api_key_revoked` */
+            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -966,7 +966,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `missing_authorization`, `invalid_token`, `token_expired`, `api_key_revoked` */
+            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -1131,7 +1131,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionListDto"];
                 };
             };
-            /** @description `missing_authorization`, `invalid_token`, `token_expired`, `api_key_revoked` */
+            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -1189,7 +1189,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `missing_authorization`, `invalid_token`, `token_expired`, `api_key_revoked` */
+            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -1334,7 +1334,7 @@ export interface operations {
                     "application/json": components["schemas"]["WhoamiDto"];
                 };
             };
-            /** @description `missing_authorization`, `invalid_token`, `token_expired`, `api_key_revoked` */
+            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -1382,7 +1382,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description `missing_authorization`, `invalid_token`, `token_expired`, `api_key_revoked` */
+            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -1443,7 +1443,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `missing_authorization`, `invalid_token`, `token_expired`, `api_key_revoked` */
+            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */

@@ -11,8 +11,17 @@ export interface AppProcess {
 
 export const ROOT = join(__dirname, '..', '..');
 
-/** `src/main.ts` through ts-node (no build needed), or the built `dist/src/main.js`. */
-export type AppEntry = 'source' | 'built';
+/**
+ * `src/main.ts` through ts-node (no build needed), the built `dist/src/main.js`,
+ * or the built service with the bench's routes (test/bench/bench-server.ts).
+ */
+export type AppEntry = 'source' | 'built' | 'bench';
+
+const ENTRY_ARGS: Record<AppEntry, string[]> = {
+  source: ['-r', 'ts-node/register/transpile-only', 'src/main.ts'],
+  built: ['dist/src/main.js'],
+  bench: ['dist/bench/test/bench/bench-server.js'],
+};
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -25,8 +34,7 @@ export async function freePort(): Promise<number> {
 /** Starts the service and resolves once GET /health answers 200. */
 export async function startAppProcess(env: Record<string, string>, entry: AppEntry = 'source'): Promise<AppProcess> {
   const port = await freePort();
-  const args = entry === 'source' ? ['-r', 'ts-node/register/transpile-only', 'src/main.ts'] : ['dist/src/main.js'];
-  const child: ChildProcess = spawn(process.execPath, args, {
+  const child: ChildProcess = spawn(process.execPath, ENTRY_ARGS[entry], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -2,17 +2,16 @@ import { ModuleMetadata } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { APP_OPTIONS, configureApp, createAdapter } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
-import { EnvOverrides } from '../../src/config/config.module';
-import { loggerParams } from '../../src/logging/logging.module';
-import { createRootLogger } from '../../src/logging/root-logger';
+import { EnvOverrides, readConfig } from '../../src/config/config.module';
 import { buildOpenApiDocument } from '../../src/openapi/swagger';
+import { createRootLogger } from '../../src/platform/logging/root-logger';
+import { applyPlatformTuning } from '../../src/platform/platform-tuning';
 import { OpenApiContract } from './openapi-contract';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { FakeClock } from './fake-clock';
@@ -51,12 +50,10 @@ const TEST_ENV: EnvOverrides = {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const env = { ...TEST_ENV, ...database.env, ...(options.captureLogs ? { LOG_LEVEL: 'trace' } : {}), ...options.env };
+  const config = readConfig(env);
+  applyPlatformTuning(config);
   const clock = new FakeClock();
   const logs: string[] = [];
-
-  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(env), ...(options.imports ?? [])] })
-    .overrideProvider(Clock)
-    .useValue(clock);
   const sink = options.captureLogs
     ? new Writable({
         write(chunk: Buffer, _encoding, done) {
@@ -65,14 +62,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         },
       })
     : undefined;
-  if (sink) {
-    builder = builder.overrideProvider(PARAMS_PROVIDER_TOKEN).useValue(loggerParams(createRootLogger({ level: 'trace' }, sink)));
-  }
+  const logger = createRootLogger(config.logging, sink);
+
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config, logger, options.imports)] })
+    .overrideProvider(Clock)
+    .useValue(clock);
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
 
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(env, sink), APP_OPTIONS);
-  await configureApp(app);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(config, logger), APP_OPTIONS);
+  await configureApp(app, config);
   // Nest buffers its own log lines until listen(); flush so that they reach the capture too.
   app.flushLogs();
   const contract = new OpenApiContract(buildOpenApiDocument(app));

@@ -1,12 +1,13 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { IsDisplayName } from '../../common/validation/display-name.decorator';
+import { normalizeEmail } from '../../users/email';
 
-const normalizeEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const toNormalizedEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeEmail(value) : value);
 
 export class LoginDto {
   /** Trimmed and lower-cased. @example "ada@example.com" */
-  @Transform(normalizeEmail)
+  @Transform(toNormalizedEmail)
   @IsEmail()
   @MaxLength(254)
   email: string;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Principal } from '../../common/principal';
-import { User } from '../../users/user.entity';
+import { Principal } from '../../credentials/principal';
 import { UserDto } from '../../users/dto/user.dto';
+import { UserProfile } from '../../users/user-profile';
 
 export class AuthMethodDto {
   @ApiProperty({ enum: ['api_key', 'session'], example: 'api_key' })
@@ -16,7 +16,7 @@ export class WhoamiDto {
   user: UserDto;
   auth: AuthMethodDto;
 
-  static from(user: User, principal: Principal): WhoamiDto {
+  static from(user: UserProfile, principal: Principal): WhoamiDto {
     const auth: AuthMethodDto =
       principal.method === 'api_key'
         ? { method: 'api_key', api_key_id: principal.apiKeyId }

@@ -1,62 +1,66 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { ERROR_CATALOGUE, ErrorCode } from '../errors/error-code';
-import { ErrorBodyDto } from '../filters/error-body.dto';
+import { STATUS_CODES } from 'node:http';
+import { ErrorCode, errorDefinition } from '../errors/error-catalogue';
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
+/** Route metadata: the error codes a route, or every route of a controller, can answer. */
+export const API_ERRORS = 'api:errors';
 
-const HEADERS_BY_STATUS: Record<number, Record<string, { description: string; schema: { type: 'string' | 'integer' } }>> = {
+/**
+ * Declares the error codes a route (or a controller's every route) can
+ * answer. The OpenAPI document turns them into one response per status, with
+ * the shared error schema and an example per code; the credential and server
+ * errors that follow from a route's auth policy are added there too.
+ */
+export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorator {
+  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    const holder = descriptor ? (descriptor.value as object) : target;
+    const declared = (Reflect.getMetadata(API_ERRORS, holder) as ErrorCode[] | undefined) ?? [];
+    Reflect.defineMetadata(API_ERRORS, [...declared, ...codes.filter((code) => !declared.includes(code))], holder);
+  };
+}
+
+interface HeaderObject {
+  description: string;
+  schema: { type: 'string' | 'integer' };
+}
+
+const RETRY_AFTER: HeaderObject = { description: 'Seconds to wait before trying again', schema: { type: 'integer' } };
+
+const HEADERS_BY_STATUS: Record<number, Record<string, HeaderObject>> = {
   401: {
     'WWW-Authenticate': {
       description: 'RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent',
       schema: { type: 'string' },
     },
   },
-  429: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } },
+  429: { 'Retry-After': RETRY_AFTER },
 };
 
-/**
- * Documents the error responses a route can give, by `code`: one response per
- * status, the shared error schema, and an example for each code. Call it once
- * per route or controller; `@Public()` and `@Authenticated()` add their own.
- */
-export function ApiErrors(...codes: ErrorCode[]) {
+/** The OpenAPI responses for `codes`: one per status, an example per code, and the headers that status carries. */
+export function errorResponses(codes: readonly ErrorCode[], errorSchemaRef: string): Record<string, object> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) {
-    const status = ERROR_CATALOGUE[code][0];
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+    const { status } = errorDefinition(code);
+    const listed = byStatus.get(status) ?? [];
+    if (!listed.includes(code)) byStatus.set(status, [...listed, code]);
   }
-  return applyDecorators(
-    ApiExtraModels(ErrorBodyDto),
-    ...[...byStatus].map(([status, statusCodes]) =>
-      ApiResponse({
-        status,
+  return Object.fromEntries(
+    [...byStatus].map(([status, statusCodes]) => [
+      String(status),
+      {
         description: statusCodes.map((code) => `\`${code}\``).join(', '),
-        headers: HEADERS_BY_STATUS[status],
+        ...(HEADERS_BY_STATUS[status] && { headers: HEADERS_BY_STATUS[status] }),
         content: {
           'application/json': {
-            schema: { $ref: getSchemaPath(ErrorBodyDto) },
+            schema: { $ref: errorSchemaRef },
             examples: Object.fromEntries(
               statusCodes.map((code) => [
                 code,
-                { value: { statusCode: status, error: STATUS_TEXT[status], code, message: ERROR_CATALOGUE[code][1] } },
+                { value: { statusCode: status, error: STATUS_CODES[status], code, message: errorDefinition(code).message } },
               ]),
             ),
           },
         },
-      }),
-    ),
+      },
+    ]),
   );
 }

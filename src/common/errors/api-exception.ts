@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
-import { ERROR_CATALOGUE, ErrorCode } from './error-code';
+import './common-errors';
+import { ErrorCode, errorDefinition } from './error-catalogue';
 
 export interface FieldError {
   field: string;
@@ -10,6 +11,8 @@ export interface ApiExceptionExtras {
   details?: FieldError[];
   /** Seconds, sent as `Retry-After`. */
   retryAfterS?: number;
+  /** Further response headers, such as `Allow` on a 405. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -19,9 +22,9 @@ export interface ApiExceptionExtras {
 export class ApiException extends HttpException {
   constructor(
     readonly code: ErrorCode,
-    message: string = ERROR_CATALOGUE[code][1],
+    message: string = errorDefinition(code).message,
     readonly extras: ApiExceptionExtras = {},
   ) {
-    super(message, ERROR_CATALOGUE[code][0]);
+    super(message, errorDefinition(code).status);
   }
 }

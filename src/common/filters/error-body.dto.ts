@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ERROR_CODES, ErrorCode } from '../errors/error-code';
+import { ErrorCode } from '../errors/error-catalogue';
 
 export class FieldErrorDto {
   /** The offending field, in snake_case as sent. @example "name" */
@@ -14,7 +14,8 @@ export class ErrorBodyDto {
   statusCode: number;
   /** @example "Unauthorized" */
   error: string;
-  @ApiProperty({ enum: ERROR_CODES, enumName: 'ErrorCode', example: 'invalid_token' })
+  // The enum is filled in when the document is built: every code the app's modules define.
+  @ApiProperty({ enum: ['validation_failed'], enumName: 'ErrorCode', example: 'invalid_token' })
   code: ErrorCode;
   /** @example "Invalid or expired token" */
   message: string;

@@ -1,7 +1,14 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { ApiException } from '../errors/api-exception';
+import { defineErrorCodes } from '../errors/error-catalogue';
 import { toErrorResponse } from './error-response';
+
+// Codes of other layers, as their modules would define them.
+defineErrorCodes({
+  missing_authorization: [401, 'Authorization header is required'],
+  api_key_revoked: [401, 'This API key has been revoked'],
+});
 
 describe('toErrorResponse', () => {
   it('adds a bare challenge when no credentials were sent', () => {
@@ -27,22 +34,17 @@ describe('toErrorResponse', () => {
     expect(toErrorResponse(new BadRequestException()).body.code).toBe('validation_failed');
   });
 
-  it('turns a unique violation into 409', () => {
-    const error = new QueryFailedError('INSERT ...', [], Object.assign(new Error('duplicate'), { code: '23505' }));
-    expect(toErrorResponse(error).body).toEqual(expect.objectContaining({ statusCode: 409, code: 'conflict' }));
-  });
-
-  it('turns an unreachable database into 503', () => {
-    const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-    const response = toErrorResponse(error);
-    expect(response.body).toEqual(expect.objectContaining({ statusCode: 503, code: 'service_unavailable' }));
-    expect(response.body.message).not.toContain('5432');
-    expect(response.unexpected).toBe(false);
+  it('asks the translators it is given, in order, and keeps an HTTP exception as it is', () => {
+    const translated = toErrorResponse(new Error('lower layer'), [() => undefined, () => new ApiException('service_unavailable')]);
+    expect(translated.body).toEqual(expect.objectContaining({ statusCode: 503, code: 'service_unavailable' }));
+    expect(translated.unexpected).toBe(false);
+    const untouched = toErrorResponse(new NotFoundException(), [() => new ApiException('service_unavailable')]);
+    expect(untouched.body.code).toBe('not_found');
   });
 
   it('hides the internals of anything else behind a plain 500', () => {
     const error = new QueryFailedError('SELECT secret FROM t WHERE x = $1', ['p4ss'], new Error('syntax error'));
-    const response = toErrorResponse(error);
+    const response = toErrorResponse(error, [() => undefined]);
     expect(response.body).toEqual({ statusCode: 500, error: 'Internal Server Error', code: 'internal_error', message: 'Internal server error' });
     expect(response.unexpected).toBe(true);
   });

@@ -1,8 +1,8 @@
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import { isDatabaseUnavailable, isUniqueViolation } from '../../database/database-errors';
 import { ApiException, FieldError } from '../errors/api-exception';
-import { ErrorCode } from '../errors/error-code';
+import { ErrorCode } from '../errors/error-catalogue';
+import { ErrorTranslator } from '../errors/error-translator';
 
 export interface ErrorBody {
   statusCode: number;
@@ -34,9 +34,9 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
 const REALM = 'Bearer realm="magpipe"';
 
 /** Maps any thrown value to the error body of API.md; never leaks internals. */
-export function toErrorResponse(error: unknown): ErrorResponse {
-  const { status, code, message, details, retryAfterS } = classify(error);
-  const headers: Record<string, string> = {};
+export function toErrorResponse(error: unknown, translators: readonly ErrorTranslator[] = []): ErrorResponse {
+  const { status, code, message, details, retryAfterS, headers: extraHeaders } = classify(translate(error, translators));
+  const headers: Record<string, string> = { ...extraHeaders };
   if (status === 401) {
     headers['www-authenticate'] =
       code === 'missing_authorization'
@@ -55,6 +55,16 @@ interface Classified {
   message: string;
   details?: FieldError[];
   retryAfterS?: number;
+  headers?: Record<string, string>;
+}
+
+function translate(error: unknown, translators: readonly ErrorTranslator[]): unknown {
+  if (error instanceof HttpException) return error;
+  for (const translator of translators) {
+    const translated = translator(error);
+    if (translated) return translated;
+  }
+  return error;
 }
 
 function classify(error: unknown): Classified {
@@ -69,12 +79,6 @@ function classify(error: unknown): Classified {
   if (fastifyStatus !== undefined) {
     const { code } = error as { code: string };
     return { status: fastifyStatus, code: CODE_BY_STATUS[fastifyStatus] ?? 'validation_failed', message: fastifyMessage(code) };
-  }
-  if (isUniqueViolation(error)) {
-    return { status: 409, code: 'conflict', message: 'The resource already exists' };
-  }
-  if (isDatabaseUnavailable(error)) {
-    return { status: 503, code: 'service_unavailable', message: 'The database cannot be reached; try again shortly' };
   }
   return { status: 500, code: 'internal_error', message: 'Internal server error' };
 }

@@ -1,0 +1,11 @@
+import { User } from './user.entity';
+
+/** A user as others may see it: never the password hash. What the profile cache holds. */
+export interface UserProfile {
+  id: string;
+  email: string;
+  name: string | null;
+  createdAt: Date;
+}
+
+export const profileOf = ({ id, email, name, createdAt }: User): UserProfile => ({ id, email, name, createdAt });
