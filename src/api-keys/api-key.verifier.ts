@@ -14,11 +14,17 @@ import { MaybePromise, thenMaybe } from '../credentials/maybe-promise';
 import { ApiKeyPrincipal } from '../credentials/principal';
 import { hasApiKeyPrefix, hashApiKey, isWellFormedApiKey } from './api-key-format';
 import './api-key.errors';
-import { ApiKeysRepository, KeyVerification } from './api-keys.repository';
+import { ApiKeysRepository } from './api-keys.repository';
 import { LastUsedRecorder } from './last-used.recorder';
 
 /** The invalidation events of the verification cache, keyed by the key's digest: a key was created or revoked. */
 export const API_KEY_CHANGED = 'api_key_changed';
+
+/** What the cache holds for a known key; the principal is the same object on every request. */
+interface VerifiedKey {
+  principal: ApiKeyPrincipal;
+  revoked: boolean;
+}
 
 /** A well-formed API key, by its digest: what the key alone tells. */
 export interface ApiKeyCredential {
@@ -30,7 +36,7 @@ const invalidApiKey = () => new ApiException('invalid_token', 'Invalid API key')
 
 @Injectable()
 export class ApiKeyVerifier {
-  private readonly verified: CoherentCache<KeyVerification>;
+  private readonly verified: CoherentCache<VerifiedKey>;
 
   constructor(
     private readonly apiKeys: ApiKeysRepository,
@@ -59,12 +65,15 @@ export class ApiKeyVerifier {
   }
 
   // Arrow properties: bound once, not a closure per request.
-  private readonly load = (keyHash: string) => this.apiKeys.findVerification(keyHash);
+  private readonly load = async (keyHash: string): Promise<VerifiedKey | null> => {
+    const apiKey = await this.apiKeys.findVerification(keyHash);
+    return apiKey && { principal: { method: 'api_key', userId: apiKey.userId, apiKeyId: apiKey.id }, revoked: apiKey.revoked };
+  };
 
-  private readonly toPrincipal = (apiKey: KeyVerification | null): ApiKeyPrincipal => {
+  private readonly toPrincipal = (apiKey: VerifiedKey | null): ApiKeyPrincipal => {
     if (!apiKey) throw invalidApiKey();
     if (apiKey.revoked) throw new ApiException('api_key_revoked', 'This API key has been revoked');
-    this.lastUsed.record(apiKey.id, this.clock.nowMs());
-    return { method: 'api_key', userId: apiKey.userId, apiKeyId: apiKey.id };
+    this.lastUsed.record(apiKey.principal.apiKeyId, this.clock.nowMs());
+    return apiKey.principal;
   };
 }

@@ -12,10 +12,16 @@ import { InvalidationBus } from '../credentials/invalidation-bus';
 import { MaybePromise, thenMaybe } from '../credentials/maybe-promise';
 import { SessionPrincipal } from '../credentials/principal';
 import { AccessTokenClaims, AccessTokens } from './access-tokens';
-import { SessionsRepository, SessionState } from './sessions.repository';
+import { SessionsRepository } from './sessions.repository';
 
 /** The invalidation events of the session-state cache, keyed by session id: sessions ended. */
 export const SESSIONS_ENDED = 'sessions_ended';
+
+/** What the cache holds for a session; the principal is the same object on every request. */
+interface VerifiedSession {
+  principal: SessionPrincipal;
+  revoked: boolean;
+}
 
 /** A session access token whose signature and claims are good: what the token alone tells. */
 export interface SessionCredential {
@@ -25,7 +31,7 @@ export interface SessionCredential {
 
 @Injectable()
 export class SessionVerifier {
-  private readonly states: CoherentCache<SessionState>;
+  private readonly states: CoherentCache<VerifiedSession>;
 
   constructor(
     private readonly accessTokens: AccessTokens,
@@ -46,12 +52,15 @@ export class SessionVerifier {
     const { claims } = credential;
     this.accessTokens.assertUnexpired(claims);
     return thenMaybe(this.states.get(claims.sid, this.load), (session) => {
-      if (!session || session.revoked || session.userId !== claims.sub) {
+      if (!session || session.revoked || session.principal.userId !== claims.sub) {
         throw new ApiException('invalid_token', 'This session has ended; sign in again');
       }
-      return { method: 'session', userId: claims.sub, sessionId: claims.sid };
+      return session.principal;
     });
   }
 
-  private readonly load = (sessionId: string) => this.sessions.findState(sessionId);
+  private readonly load = async (sessionId: string): Promise<VerifiedSession | null> => {
+    const state = await this.sessions.findState(sessionId);
+    return state && { principal: { method: 'session', userId: state.userId, sessionId }, revoked: state.revoked };
+  };
 }

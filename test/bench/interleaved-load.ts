@@ -15,8 +15,9 @@
  * A connection switches route when its response arrives. A slot's throughput
  * is counted from the moment the last request sent to the previous route has
  * been answered (about 1 ms) to the next switch, so the server's time in that
- * window went to this slot's route alone. Latencies and the service's
- * counters (CPU time, queries) go to the route a request was sent to.
+ * window went to this slot's route alone. Latencies go to the route a request
+ * was sent to; the service's counters (CPU time, queries) are read as each
+ * window opens, so that what a slow route's last requests did is its own.
  */
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
@@ -85,7 +86,7 @@ export async function measureInterleaved(options: InterleavedOptions): Promise<R
     } else {
       // autocannon sends this connection's next request right after this event.
       client.setRequests([options.routes[current]]);
-      if (--othersInFlight === 0) windowOpenedAt = performance.now();
+      if (--othersInFlight === 0) openWindow();
     }
     inFlight.set(client, current);
   });
@@ -105,26 +106,38 @@ export async function measureInterleaved(options: InterleavedOptions): Promise<R
       samples[route].requests += windowRequests;
     }
   };
-  const switchTo = (route: string) => {
+  /** A measured slot's counters are read once, when its window opens: then nothing of the route before is left. */
+  let counterPending = false;
+  const openWindow = () => {
+    windowOpenedAt = performance.now();
+    if (counterPending) {
+      counterPending = false;
+      boundaries.push(readCounters());
+    }
+  };
+  const switchTo = (route: string, measured: boolean) => {
     closeWindow(current);
+    if (counterPending) boundaries.push(readCounters()); // the slot before never opened its window
+    counterPending = measured;
     current = route;
     othersInFlight = [...inFlight.values()].filter((sentTo) => sentTo !== route).length;
-    windowOpenedAt = othersInFlight === 0 ? performance.now() : undefined;
+    windowOpenedAt = undefined;
     windowRequests = 0;
+    if (othersInFlight === 0) openWindow();
   };
   const slotEnds = () => new Promise((resolve) => setTimeout(resolve, options.slotMs));
 
   for (let slot = 0; slot < options.warmupSlots; slot++) {
-    switchTo(routeOfSlot(slot));
+    switchTo(routeOfSlot(slot), false);
     await slotEnds();
   }
   for (let slot = 0; slot < options.measuredSlots; slot++) {
-    switchTo(routeOfSlot(slot));
+    switchTo(routeOfSlot(slot), true);
     measuring = true;
-    boundaries.push(readCounters());
     await slotEnds();
   }
   closeWindow(current);
+  if (counterPending) boundaries.push(readCounters());
   boundaries.push(readCounters());
   measuring = false;
   instance.stop();

@@ -12,15 +12,22 @@ export class AuthMethodDto {
   session_id?: string;
 }
 
+/** Verifiers hand out the same principal, and the cache the same profile, on every request: so the answer is built once. */
+const built = new WeakMap<Principal, { user: UserProfile; dto: WhoamiDto }>();
+
 export class WhoamiDto {
   user: UserDto;
   auth: AuthMethodDto;
 
   static from(user: UserProfile, principal: Principal): WhoamiDto {
+    const known = built.get(principal);
+    if (known?.user === user) return known.dto;
     const auth: AuthMethodDto =
       principal.method === 'api_key'
         ? { method: 'api_key', api_key_id: principal.apiKeyId }
         : { method: 'session', session_id: principal.sessionId };
-    return { user: UserDto.from(user), auth };
+    const dto = { user: UserDto.from(user), auth };
+    built.set(principal, { user, dto });
+    return dto;
   }
 }
