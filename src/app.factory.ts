@@ -1,30 +1,42 @@
 import { ModuleMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { Logger as PinoLogger } from 'pino';
+import { Logger as PinoLoggerInstance } from 'pino';
 import { AppModule } from './app.module';
 import { ApiException, FieldError } from './common/errors/api-exception';
 import { ErrorTranslator } from './common/errors/error-translator';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { toErrorResponse } from './common/filters/error-response';
+import { clientErrorResponder } from './common/http/client-errors';
 import { registerJsonBodyParser } from './common/http/json-body-parser';
 import { AppConfig } from './config/app-config';
 import { EnvOverrides, readConfig } from './config/config.module';
 import { translateDatabaseError } from './database/database-errors';
 import { compileResponseSerializers } from './openapi/response-serializers';
+import { allowedMethodsIndex, listRoutes } from './openapi/route-catalogue';
 import { buildOpenApiDocument, setupSwagger } from './openapi/swagger';
 import { AccessLog } from './platform/logging/access-log';
 import { LazyChildLogger } from './platform/logging/lazy-child-logger';
+import { loggerParams } from './platform/logging/logging.module';
 import { requestId } from './platform/logging/request-id';
 import { createRootLogger } from './platform/logging/root-logger';
 import { applyPlatformTuning } from './platform/platform-tuning';
-import { registerSecurityHeaders } from './platform/security-headers';
+import { computeSecurityHeaders, registerSecurityHeaders } from './platform/security-headers';
 import { registerWebPage } from './web/web-page';
 
-/** Nest's own body parser is off: `configureApp` installs the JSON parser. */
-export const APP_OPTIONS = { bufferLogs: true, bodyParser: false };
+/**
+ * Nest's own body parser is off: `configureApp` installs the JSON parser.
+ * A failure while starting rejects (`abortOnError: false`), so that the
+ * caller reports it as a log line instead of Nest exiting on its own.
+ */
+export function appOptions(logger: PinoLogger) {
+  return { logger: new Logger(logger, {}), bodyParser: false, abortOnError: false };
+}
+
+/** Nest's logger from the start, writing through the root logger. */
+export const nestLoggerFor = (logger: PinoLoggerInstance) => new PinoLogger(loggerParams(logger));
 
 /** Errors of lower layers that the exception filter turns into API errors. */
 const ERROR_TRANSLATORS: ErrorTranslator[] = [translateDatabaseError];
@@ -43,18 +55,22 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, logger, options.imports),
     createAdapter(config, logger),
-    APP_OPTIONS,
+    appOptions(nestLoggerFor(logger)),
   );
   await configureApp(app, config);
   return app;
 }
 
 /** Fastify, logging its one access line per request through the root logger. */
-export function createAdapter(config: AppConfig, logger: PinoLogger): FastifyAdapter {
+export function createAdapter(config: AppConfig, logger: PinoLoggerInstance): FastifyAdapter {
   const { http, tuning } = config;
   return new FastifyAdapter({
     bodyLimit: http.bodyLimitBytes,
     trustProxy: http.trustProxy,
+    // The whole request, body included, must arrive within the timeout; Node checks every second.
+    requestTimeout: http.requestTimeoutMs,
+    http: { headersTimeout: http.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, http.requestTimeoutMs) },
+    clientErrorHandler: clientErrorResponder(computeSecurityHeaders()),
     genReqId: requestId,
     loggerInstance: logger,
     ...(tuning.lazyRequestLogger && { childLoggerFactory: LazyChildLogger.factory }),
@@ -69,7 +85,6 @@ export function createAdapter(config: AppConfig, logger: PinoLogger): FastifyAda
 
 /** The global setup shared by the server, the e2e tests and the OpenAPI generator. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies are JSON only: anything else is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
@@ -83,7 +98,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     done();
   });
   app.enableShutdownHooks();
-  app.useGlobalFilters(new AllExceptionsFilter(ERROR_TRANSLATORS));
+  app.useGlobalFilters(new AllExceptionsFilter(ERROR_TRANSLATORS, allowedMethodsIndex(listRoutes(app))));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -96,7 +111,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   registerSecurityHeaders(fastify, config.tuning.precomputedSecurityHeaders);
   if (config.tuning.compiledSerializers) compileResponseSerializers(app, buildOpenApiDocument(app));
   await registerWebPage(app);
-  setupSwagger(app);
+  setupSwagger(app, { trustProxy: config.http.trustProxy });
 }
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {

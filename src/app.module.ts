@@ -8,7 +8,9 @@ import { configModule } from './config/config.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { LoggingModule } from './platform/logging/logging.module';
+import { emailOfBody } from './users/email';
 import { UsersModule } from './users/users.module';
 
 /** The service's modules. An extension module is added to `FEATURES` (see docs/EXTENDING.md). */
@@ -29,6 +31,7 @@ export class AppModule {
         CommonModule,
         DatabaseModule.forRoot(),
         CredentialsModule,
+        RateLimitsModule.forRoot({ subjectOf: emailOfBody }),
         ...FEATURES,
         ...extra,
       ],

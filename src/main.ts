@@ -1,6 +1,7 @@
 import { ConfigService } from '@nestjs/config';
 import { createApp } from './app.factory';
 import { AppConfig } from './config/app-config';
+import { createRootLogger } from './platform/logging/root-logger';
 
 async function bootstrap(): Promise<void> {
   const app = await createApp();
@@ -8,8 +9,8 @@ async function bootstrap(): Promise<void> {
   await app.listen(port, '0.0.0.0');
 }
 
-bootstrap().catch((error: Error) => {
-  // The logger may not exist yet (a configuration error), so say it plainly.
-  console.error(error.message);
+bootstrap().catch((error: unknown) => {
+  // The configuration may be what failed, so this logger needs none: one JSON line, like every other.
+  createRootLogger({ level: 'info' }).fatal({ err: error }, error instanceof Error ? error.message : 'Could not start');
   process.exit(1);
 });

@@ -27,13 +27,18 @@ describe('Foundation: health, docs and the error shape', () => {
     expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/health', '/v1/auth/login', '/v1/api-keys']));
   });
 
-  it('points the served spec at the prefix a proxy mounts the service under', async () => {
-    const direct = await t.http().get('/docs/openapi.json').expect(200);
-    expect(direct.body.servers).toEqual([{ url: '/', description: 'This server' }]);
-    const proxied = await t.http().get('/docs/openapi.json').set('X-Forwarded-Prefix', '/auth').expect(200);
-    expect(proxied.body.servers).toEqual([{ url: '/auth/', description: 'This server' }]);
-    const hostile = await t.http().get('/docs/openapi.json').set('X-Forwarded-Prefix', 'javascript:alert(1)').expect(200);
-    expect(hostile.body.servers).toEqual([{ url: '/', description: 'This server' }]);
+  it('points the served spec at the prefix a trusted proxy mounts the service under', async () => {
+    const proxy = await startTestApp({ env: { TRUST_PROXY: 'true' } });
+    try {
+      const direct = await proxy.http().get('/docs/openapi.json').expect(200);
+      expect(direct.body.servers).toEqual([{ url: '/', description: 'This server' }]);
+      const proxied = await proxy.http().get('/docs/openapi.json').set('X-Forwarded-Prefix', '/auth').expect(200);
+      expect(proxied.body.servers).toEqual([{ url: '/auth/', description: 'This server' }]);
+      const hostile = await proxy.http().get('/docs/openapi.json').set('X-Forwarded-Prefix', 'javascript:alert(1)').expect(200);
+      expect(hostile.body.servers).toEqual([{ url: '/', description: 'This server' }]);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('sets security headers, relaxing inline styles for Swagger UI only', async () => {

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { JSON_BODY_ERRORS } from '../common/errors/common-errors';
+import { SendsSecret } from '../common/http/sends-secret.decorator';
 import { UuidParam } from '../common/pipes/uuid-param.pipe';
 import { Authenticated } from '../credentials/auth.decorators';
 import { CurrentPrincipal } from '../credentials/current-principal.decorator';
@@ -17,6 +18,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @SendsSecret()
   @ApiOperation({
     operationId: 'createApiKey',
     summary: 'Create an API key',

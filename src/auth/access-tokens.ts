@@ -40,15 +40,20 @@ export class AccessTokens {
     return { token: this.jwt.sign({ sub: userId, sid: sessionId, iat, exp }), expiresAt: exp, expiresIn: this.ttlS };
   }
 
-  /** Signature, algorithm, issuer, audience and claims, not expiry; throws the matching 401. */
+  /**
+   * Signature, algorithm, issuer, audience and claims, not expiry; throws the
+   * matching 401. A header with `crit` names extensions that must be
+   * understood (RFC 7515 §4.1.11): this service understands none.
+   */
   verify(token: string): AccessTokenClaims {
-    let claims: Partial<AccessTokenClaims>;
+    let verified: { header: { crit?: unknown }; payload: Partial<AccessTokenClaims> };
     try {
-      claims = this.jwt.verify<AccessTokenClaims>(token, { clockTimestamp: this.clock.nowSeconds(), ignoreExpiration: true });
+      verified = this.jwt.verify(token, { clockTimestamp: this.clock.nowSeconds(), ignoreExpiration: true, complete: true });
     } catch {
       throw invalidToken();
     }
-    const { sub, sid, iat, exp } = claims;
+    if (verified.header.crit !== undefined) throw invalidToken();
+    const { sub, sid, iat, exp } = verified.payload;
     if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid)) throw invalidToken();
     if (typeof exp !== 'number' || typeof iat !== 'number') throw invalidToken();
     return { sub, sid, iat, exp };

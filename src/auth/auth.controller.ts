@@ -3,6 +3,7 @@ import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { JSON_BODY_ERRORS } from '../common/errors/common-errors';
 import { Client, ClientInfo } from '../common/http/client-info';
+import { SendsSecret } from '../common/http/sends-secret.decorator';
 import { UuidParam } from '../common/pipes/uuid-param.pipe';
 import { Authenticated, Public } from '../credentials/auth.decorators';
 import { CurrentPrincipal } from '../credentials/current-principal.decorator';
@@ -13,7 +14,7 @@ import { LogoutDto } from './dto/logout.dto';
 import { RefreshDto } from './dto/refresh.dto';
 import { SessionDto, SessionInfoDto, SessionListDto } from './dto/session.dto';
 import { WhoamiDto } from './dto/whoami.dto';
-import { RateLimited } from './rate-limited.decorator';
+import { RateLimited } from '../rate-limits/rate-limited.decorator';
 import { SessionsService } from './sessions.service';
 
 @ApiTags('Auth')
@@ -26,6 +27,7 @@ export class AuthController {
 
   @Post('signup')
   @Public()
+  @SendsSecret()
   @RateLimited()
   @ApiOperation({ operationId: 'signup', summary: 'Create an account and start a session' })
   @ApiErrors(...JSON_BODY_ERRORS, 'email_taken')
@@ -35,6 +37,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @SendsSecret()
   @RateLimited()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'login', summary: 'Sign in with email and password' })
@@ -45,6 +48,7 @@ export class AuthController {
 
   @Post('refresh')
   @Public()
+  @SendsSecret()
   @RateLimited()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({

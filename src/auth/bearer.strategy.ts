@@ -16,6 +16,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
 import { ApiKeyCredential, ApiKeyVerifier } from '../api-keys/api-key.verifier';
 import { BearerAuthenticator } from '../credentials/bearer-authenticator';
+import { authorizationOf } from '../credentials/bearer-header';
 import { AuthenticatedRequest } from '../credentials/bearer-auth.guard';
 import { MaybePromise } from '../credentials/maybe-promise';
 import { Principal } from '../credentials/principal';
@@ -37,8 +38,9 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') impleme
 
   /** For passport: only the Authorization header counts, never `access_token` from the query string or body. */
   override authenticate(request: StrategyRequest, options?: object): void {
-    const { routeAccess } = request as unknown as AuthenticatedRequest;
-    const headerOnly = { headers: { authorization: request.headers.authorization }, routeAccess };
+    const { routeAccess, raw } = request as unknown as AuthenticatedRequest;
+    // Two Authorization headers throw here, and AuthGuard rejects with that error.
+    const headerOnly = { headers: { authorization: authorizationOf({ headers: request.headers, raw }) }, routeAccess };
     super.authenticate(headerOnly as unknown as StrategyRequest, options);
   }
 

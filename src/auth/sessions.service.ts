@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { InvalidationBus } from '../credentials/invalidation-bus';
 import { SessionPrincipal } from '../credentials/principal';
 import { Transaction, Transactions } from '../database/transactions';
+import { normalizeEmail } from '../users/email';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { profileOf, UserProfile } from '../users/user-profile';
@@ -17,6 +18,7 @@ import { PasswordsService } from './passwords/passwords.service';
 import { SESSIONS_ENDED } from './session.verifier';
 import { Session } from './session.entity';
 import { SessionSelection, SessionsRepository } from './sessions.repository';
+import { SignInFailures } from './sign-in-failures';
 
 export interface IssuedSession {
   accessToken: string;
@@ -46,6 +48,7 @@ export class SessionsService {
     private readonly users: UsersService,
     private readonly passwords: PasswordsService,
     private readonly accessTokens: AccessTokens,
+    private readonly signInFailures: SignInFailures,
     private readonly clock: Clock,
     config: ConfigService<AppConfig, true>,
   ) {
@@ -61,11 +64,20 @@ export class SessionsService {
     });
   }
 
-  /** One answer and one argon2 verification for every failure, so neither the body nor the time tells them apart. */
+  /**
+   * One answer and one argon2 verification for every failure, so neither the
+   * body nor the time tells them apart. Failures count towards the email's
+   * ceiling (SignInFailures).
+   */
   async signIn(input: { email: string; password: string }, client: ClientInfo): Promise<IssuedSession> {
-    const user = await this.users.findByEmail(input.email);
+    const email = normalizeEmail(input.email);
+    await this.signInFailures.assertBelowCeiling(email);
+    const user = await this.users.findByEmail(email);
     const valid = await this.passwords.verify(user?.passwordHash, input.password);
-    if (!user || !valid) throw invalidCredentials();
+    if (!user || !valid) {
+      await this.signInFailures.record(email);
+      throw invalidCredentials();
+    }
     return this.startSession(user, client);
   }
 

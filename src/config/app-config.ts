@@ -8,7 +8,7 @@ import { EnvSchema } from './env.schema';
 
 /** Typed configuration namespaces, read through `ConfigService<AppConfig, true>`. */
 export interface AppConfig {
-  http: { port: number; bodyLimitBytes: number; trustProxy: boolean };
+  http: { port: number; bodyLimitBytes: number; trustProxy: boolean; requestTimeoutMs: number };
   database: EmbeddedDatabaseConfig | ServerDatabaseConfig;
   auth: {
     jwtSecret: string;
@@ -20,6 +20,8 @@ export interface AppConfig {
     passwordHashConcurrency: number;
     rateLimitMax: number;
     rateLimitWindowS: number;
+    /** Failed sign-ins for one email, from all addresses together, per hour. */
+    accountFailureLimit: number;
   };
   apiKeys: { activeLimit: number; lastUsedFlushMs: number; cache: CredentialCacheConfig };
   sessions: { cache: CredentialCacheConfig };
@@ -76,12 +78,16 @@ export interface ServerDatabaseConfig {
   migrationsRun: boolean;
 }
 
+/** Every problem, in one line that names each variable. */
 export class ConfigValidationError extends Error {
-  constructor(problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
     this.name = 'ConfigValidationError';
   }
 }
+
+/** Variables whose value may hold a secret: an error names them, never shows them. */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'JWT_SECRET']);
 
 const MIN_JWT_SECRET_BYTES = 32;
 const IN_MEMORY_DATA_DIR = 'memory://';
@@ -91,10 +97,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const parsed = plainToInstance(EnvSchema, definedOnly, { exposeDefaultValues: true });
-  const problems = validateSync(parsed, { skipMissingProperties: false }).map(
-    (error) =>
-      `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${JSON.stringify(error.value)})`,
-  );
+  const problems = validateSync(parsed, { skipMissingProperties: false }).map((error) => {
+    const got = SECRET_VARIABLES.has(error.property) ? '' : ` (got ${JSON.stringify(error.value)})`;
+    return `${error.property}: ${Object.values(error.constraints ?? {}).join(', ')}${got}`;
+  });
   if (parsed.JWT_SECRET !== undefined && Buffer.byteLength(parsed.JWT_SECRET) < MIN_JWT_SECRET_BYTES) {
     problems.push(`JWT_SECRET: must be at least ${MIN_JWT_SECRET_BYTES} bytes`);
   }
@@ -110,7 +116,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     absentTtlMs: 10_000,
   };
   return {
-    http: { port: parsed.PORT, bodyLimitBytes: parsed.BODY_LIMIT_BYTES, trustProxy: parsed.TRUST_PROXY },
+    http: {
+      port: parsed.PORT,
+      bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
+      trustProxy: parsed.TRUST_PROXY,
+      requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
+    },
     database: parsed.DATABASE_URL
       ? { kind: 'server', url: parsed.DATABASE_URL, poolSize: parsed.DB_POOL_SIZE, migrationsRun }
       : {
@@ -130,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       passwordHashConcurrency: parsed.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, availableParallelism() - 1),
       rateLimitMax: parsed.AUTH_RATE_LIMIT_MAX,
       rateLimitWindowS: parsed.AUTH_RATE_LIMIT_WINDOW_S,
+      accountFailureLimit: parsed.AUTH_ACCOUNT_FAILURE_LIMIT,
     },
     apiKeys: {
       activeLimit: parsed.API_KEY_LIMIT,

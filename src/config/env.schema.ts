@@ -9,6 +9,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
 } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -16,6 +17,25 @@ export const EMBEDDED_DB_OPTIMIZATIONS = ['memory', 'speed'] as const;
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+
+/** A `postgres://` or `postgresql://` URL with a host. */
+function IsPostgresUrl() {
+  return ValidateBy({
+    name: 'isPostgresUrl',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        try {
+          const url = new URL(value);
+          return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname.length > 0;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => 'must be a PostgreSQL URL such as postgres://user:password@host:5432/database',
+    },
+  });
+}
 
 /** A yes/no setting: `1`, `true`, `yes` or `on` (any case) is yes, anything else no. */
 const Flag = () => applyDecorators(Transform(toBoolean), IsBoolean());
@@ -36,8 +56,7 @@ export class EnvSchema {
   PORT = 3000;
 
   @IsOptional()
-  @IsString()
-  @MinLength(1)
+  @IsPostgresUrl()
   DATABASE_URL?: string;
 
   @IsString()
@@ -68,6 +87,11 @@ export class EnvSchema {
   @IsInt()
   @Min(1)
   AUTH_RATE_LIMIT_WINDOW_S = 60;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  AUTH_ACCOUNT_FAILURE_LIMIT = 100;
 
   @Transform(({ value }) => Number(value))
   @IsInt()
@@ -112,6 +136,12 @@ export class EnvSchema {
   @IsInt()
   @Min(1024)
   BODY_LIMIT_BYTES = 65536;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  REQUEST_TIMEOUT_MS = 30_000;
 
   @Flag()
   TRUST_PROXY = false;

@@ -39,9 +39,9 @@ function setUp(
     reflector as unknown as Reflector,
     memo ? new ConnectionMemo(authenticator) : new DirectAuthenticator(authenticator),
   );
-  const request: { headers: Record<string, string>; raw: { socket?: EventEmitter }; user?: Principal } = {
+  const request: { headers: Record<string, string>; raw: { socket?: EventEmitter; rawHeaders: string[] }; user?: Principal } = {
     headers: {},
-    raw: { socket: new EventEmitter() },
+    raw: { socket: new EventEmitter(), rawHeaders: [] },
   };
   const context = {
     getHandler: () => SomeController.prototype.route,

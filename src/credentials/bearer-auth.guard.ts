@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { AUTH_POLICY, AuthPolicy } from './auth.decorators';
+import { authorizationOf } from './bearer-header';
 import { MaybePromise, thenMaybe } from './maybe-promise';
 import { Principal } from './principal';
 import { RequestAuthenticator } from './request-authenticator';
@@ -30,7 +31,7 @@ export class BearerAuthGuard implements CanActivate {
     // For passport's `validate`, should the route also run AuthGuard('bearer').
     request.routeAccess = access;
     if (access.policy === 'public') return true;
-    const principal = this.authenticator.authenticate(request.headers.authorization, request.raw.socket);
+    const principal = this.authenticator.authenticate(authorizationOf(request), request.raw.socket);
     return thenMaybe(principal, (admitted) => {
       request.user = authorize(admitted, access);
       return true;

@@ -13,3 +13,27 @@ export function bearerToken(authorization: string | undefined): string {
   }
   return header.slice(BEARER_PREFIX_LENGTH);
 }
+
+interface RequestHeaders {
+  headers: { authorization?: string };
+  raw: { rawHeaders: string[] };
+}
+
+/**
+ * The request's Authorization header. Node keeps the first of two, silently;
+ * two headers that may disagree are refused instead (RFC 6750's
+ * invalid_request), whatever the first one says.
+ */
+export function authorizationOf(request: RequestHeaders): string | undefined {
+  const raw = request.raw.rawHeaders;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.length === 13 && name.toLowerCase() === 'authorization' && ++seen > 1) {
+      throw new ApiException('validation_failed', 'Send one Authorization header, not several', {
+        details: [{ field: 'authorization', message: 'authorization must be sent once' }],
+      });
+    }
+  }
+  return request.headers.authorization;
+}

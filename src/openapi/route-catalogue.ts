@@ -3,6 +3,7 @@ import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { API_ERRORS } from '../common/decorators/api-errors.decorator';
+import { SENDS_SECRET } from '../common/http/sends-secret.decorator';
 import { ErrorCode } from '../common/errors/error-catalogue';
 import { AUTH_POLICY, AuthPolicy } from '../credentials/auth.decorators';
 
@@ -18,6 +19,8 @@ export interface RouteInfo {
   errors: ErrorCode[];
   controller: Type;
   handler: () => unknown;
+  /** Its success response carries a secret (`@SendsSecret()`). */
+  sendsSecret: boolean;
 }
 
 /** Every route the app registers, read from the controllers' metadata (no request is made). */
@@ -50,6 +53,7 @@ export function listRoutes(app: INestApplicationContext): RouteInfo[] {
           ],
           controller,
           handler,
+          sendsSecret: Reflect.getMetadata(SENDS_SECRET, handler) === true,
         },
       ];
     });
@@ -58,3 +62,26 @@ export function listRoutes(app: INestApplicationContext): RouteInfo[] {
 
 /** `/v1/api-keys/:id` as OpenAPI writes it: `/v1/api-keys/{id}`. */
 export const specPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
+
+/**
+ * For a 405's `Allow`: the methods a concrete path answers, matched against
+ * the routes' patterns; undefined for a path no route has. GET answers HEAD.
+ */
+export function allowedMethodsIndex(routes: RouteInfo[]): (path: string) => string[] | undefined {
+  const byPattern = new Map<string, { matcher: RegExp; methods: Set<string> }>();
+  for (const route of routes) {
+    let entry = byPattern.get(route.path);
+    if (!entry) {
+      const pattern = route.path.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      entry = { matcher: new RegExp(`^${pattern.join('/')}/?$`), methods: new Set() };
+      byPattern.set(route.path, entry);
+    }
+    entry.methods.add(route.method);
+    if (route.method === 'GET') entry.methods.add('HEAD');
+  }
+  const entries = [...byPattern.values()];
+  return (path) => {
+    const methods = new Set(entries.filter((entry) => entry.matcher.test(path)).flatMap((entry) => [...entry.methods]));
+    return methods.size > 0 ? [...methods].sort() : undefined;
+  };
+}

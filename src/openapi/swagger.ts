@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { errorResponses } from '../common/decorators/api-errors.decorator';
+import { HTTP_EDGE_ERRORS, SERVER_ERRORS } from '../common/errors/common-errors';
 import { definedErrorCodes, ErrorCode } from '../common/errors/error-catalogue';
 import { ErrorBodyDto } from '../common/filters/error-body.dto';
 import { API_KEY_SCHEME, SESSION_SCHEME } from '../credentials/auth.decorators';
@@ -57,13 +58,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return sortKeys(document);
 }
 
-/** Errors any route can answer, whatever its credentials. */
-const SERVER_ERRORS: ErrorCode[] = ['internal_error', 'service_unavailable'];
 
 interface Operation {
   security?: Record<string, string[]>[];
-  responses: Record<string, object>;
+  responses: Record<string, { headers?: Record<string, object> }>;
 }
+
+const NO_STORE = { description: '`no-store`: the response carries a secret', schema: { type: 'string', enum: ['no-store'] } };
 
 /**
  * A route's security and error responses, from its decorators: what it
@@ -81,8 +82,14 @@ function describeAccessAndErrors(document: OpenAPIObject, route: RouteInfo): voi
     ...(needsCredential ? credentialFailures() : []),
     ...(route.policy === 'session_only' ? (['session_required'] as ErrorCode[]) : []),
     ...SERVER_ERRORS,
+    ...HTTP_EDGE_ERRORS,
   ];
   const sorted = [...new Set(codes)].sort();
+  if (route.sendsSecret) {
+    for (const [status, response] of Object.entries(operation.responses)) {
+      if (/^2\d\d$/.test(status)) response.headers = { ...response.headers, 'Cache-Control': NO_STORE };
+    }
+  }
   Object.assign(operation.responses, errorResponses(sorted, getSchemaPath(ErrorBodyDto)));
 }
 
@@ -91,8 +98,12 @@ const DOCS_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
-/** Swagger UI at /docs and the spec at /docs/openapi.json. */
-export function setupSwagger(app: NestFastifyApplication): void {
+/**
+ * Swagger UI at /docs and the spec at /docs/openapi.json. Behind a trusted
+ * proxy that mounts the service under a path, `X-Forwarded-Prefix` sets the
+ * spec's `servers`; from anyone else, the header could poison a cache.
+ */
+export function setupSwagger(app: NestFastifyApplication, { trustProxy }: { trustProxy: boolean }): void {
   app
     .getHttpAdapter()
     .getInstance()
@@ -106,6 +117,7 @@ export function setupSwagger(app: NestFastifyApplication): void {
     customSiteTitle: 'Magpipe Auth API',
     // Behind a proxy that mounts the service under a prefix, "Try it out" must call that prefix.
     patchDocumentOnRequest: (request, _response, document) => {
+      if (!trustProxy) return document;
       const prefix = (request as { headers?: Record<string, unknown> }).headers?.['x-forwarded-prefix'];
       if (typeof prefix !== 'string' || !/^\/[\w\-./]*$/.test(prefix)) return document;
       return { ...document, servers: [{ url: prefix.replace(/\/?$/, '/'), description: 'This server' }] };

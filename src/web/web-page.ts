@@ -11,7 +11,7 @@ import fastifyStatic from '@fastify/static';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ErrorBody } from '../common/filters/error-response';
+import { DEFAULT_RETRY_AFTER_S, ErrorBody } from '../common/filters/error-response';
 
 const PAGE_NOT_BUILT: ErrorBody = {
   statusCode: 503,
@@ -25,7 +25,7 @@ export async function registerWebPage(app: NestFastifyApplication, root: string 
     app
       .getHttpAdapter()
       .getInstance()
-      .get('/', (_request, reply) => reply.status(503).send(PAGE_NOT_BUILT));
+      .get('/', (_request, reply) => reply.status(503).header('retry-after', String(DEFAULT_RETRY_AFTER_S)).send(PAGE_NOT_BUILT));
     return;
   }
   await app.register(fastifyStatic, {

@@ -308,7 +308,7 @@ export interface components {
             statusCode: number;
         };
         /** @enum {string} */
-        ErrorCode: "api_key_limit_reached" | "api_key_revoked" | "conflict" | "email_taken" | "internal_error" | "invalid_credentials" | "invalid_refresh_token" | "invalid_token" | "method_not_allowed" | "missing_authorization" | "not_found" | "payload_too_large" | "rate_limited" | "service_unavailable" | "session_required" | "token_expired" | "unsupported_media_type" | "validation_failed";
+        ErrorCode: "api_key_limit_reached" | "api_key_revoked" | "conflict" | "email_taken" | "headers_too_large" | "internal_error" | "invalid_credentials" | "invalid_refresh_token" | "invalid_token" | "malformed_request" | "method_not_allowed" | "missing_authorization" | "not_found" | "payload_too_large" | "rate_limited" | "request_timeout" | "service_unavailable" | "session_required" | "token_expired" | "unsupported_media_type" | "validation_failed";
         FieldErrorDto: {
             /**
              * @description The offending field, in snake_case as sent.
@@ -465,6 +465,33 @@ export interface operations {
                     "application/json": components["schemas"]["HealthDto"];
                 };
             };
+            /** @description `malformed_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -477,6 +504,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -502,11 +531,38 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyListDto"];
                 };
             };
+            /** @description `malformed_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -525,6 +581,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -548,13 +606,15 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `no-store`: the response carries a secret */
+                    "Cache-Control"?: "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKeyCreatedDto"];
                 };
             };
-            /** @description `validation_failed` */
+            /** @description `malformed_request`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -568,6 +628,15 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -601,6 +670,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -613,6 +691,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -640,7 +720,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyDto"];
                 };
             };
-            /** @description `validation_failed` */
+            /** @description `malformed_request`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -669,6 +749,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -681,6 +779,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -708,7 +808,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyDto"];
                 };
             };
-            /** @description `validation_failed` */
+            /** @description `malformed_request`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -737,6 +837,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -749,6 +867,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -780,7 +900,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyDto"];
                 };
             };
-            /** @description `validation_failed` */
+            /** @description `malformed_request`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -809,6 +929,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `payload_too_large` */
             413: {
                 headers: {
@@ -820,6 +949,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -839,6 +977,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -862,13 +1002,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `no-store`: the response carries a secret */
+                    "Cache-Control"?: "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionDto"];
                 };
             };
-            /** @description `validation_failed` */
+            /** @description `malformed_request`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -882,6 +1024,15 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -917,6 +1068,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -929,6 +1089,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -957,7 +1119,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `validation_failed` */
+            /** @description `malformed_request`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -986,6 +1148,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `payload_too_large` */
             413: {
                 headers: {
@@ -997,6 +1168,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1016,6 +1196,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1039,13 +1221,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `no-store`: the response carries a secret */
+                    "Cache-Control"?: "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionDto"];
                 };
             };
-            /** @description `validation_failed` */
+            /** @description `malformed_request`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1059,6 +1243,15 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1094,6 +1287,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -1106,6 +1308,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1131,11 +1335,38 @@ export interface operations {
                     "application/json": components["schemas"]["SessionListDto"];
                 };
             };
+            /** @description `malformed_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1154,6 +1385,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1180,7 +1413,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `validation_failed` */
+            /** @description `malformed_request`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1209,6 +1442,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -1221,6 +1472,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1244,14 +1497,25 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `no-store`: the response carries a secret */
+                    "Cache-Control"?: "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionDto"];
                 };
             };
-            /** @description `validation_failed` */
+            /** @description `malformed_request`, `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1297,6 +1561,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -1309,6 +1582,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1334,11 +1609,38 @@ export interface operations {
                     "application/json": components["schemas"]["WhoamiDto"];
                 };
             };
+            /** @description `malformed_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1357,6 +1659,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1382,11 +1686,38 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
+            /** @description `malformed_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1405,6 +1736,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1434,7 +1767,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description `validation_failed` */
+            /** @description `malformed_request`, `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1448,6 +1781,15 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1472,6 +1814,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -1484,6 +1835,8 @@ export interface operations {
             /** @description `service_unavailable` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -5,7 +5,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { APP_OPTIONS, configureApp, createAdapter } from '../../src/app.factory';
+import { appOptions, configureApp, createAdapter, nestLoggerFor } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
 import { EnvOverrides, readConfig } from '../../src/config/config.module';
@@ -70,10 +70,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
 
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(config, logger), APP_OPTIONS);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(config, logger), appOptions(nestLoggerFor(logger)));
   await configureApp(app, config);
-  // Nest buffers its own log lines until listen(); flush so that they reach the capture too.
-  app.flushLogs();
   const contract = new OpenApiContract(buildOpenApiDocument(app));
   contract.attach(app.getHttpAdapter().getInstance());
   await app.init();

@@ -1,20 +1,15 @@
-import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { IsDisplayName } from '../../common/validation/display-name.decorator';
-import { normalizeEmail } from '../../users/email';
-
-const toNormalizedEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeEmail(value) : value);
+import { IsEmailAddress } from '../../users/email';
+import { IsPassword } from '../passwords/password';
 
 export class LoginDto {
   /** Trimmed and lower-cased. @example "ada@example.com" */
-  @Transform(toNormalizedEmail)
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   email: string;
 
   /** @example "correct horse battery staple" */
-  @IsString()
-  @Length(8, 256)
+  @IsPassword()
   password: string;
 }
 

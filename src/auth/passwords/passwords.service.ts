@@ -6,6 +6,7 @@ import { Piscina } from 'piscina';
 import { ApiException } from '../../common/errors/api-exception';
 import { AppConfig } from '../../config/app-config';
 import { HashingQueue } from './hashing-queue';
+import { normalizePassword } from './password';
 
 /** Linux nice increment for the hashing threads (with Piscina's optional @napi-rs/nice). */
 const HASHING_NICE_INCREMENT = 19;
@@ -59,13 +60,22 @@ export class PasswordsService implements OnModuleInit, OnApplicationShutdown {
     await this.workers.destroy();
   }
 
+  /** Hashes the password in its normal form (see normalizePassword). */
   hash(password: string): Promise<string> {
-    return this.run<string>('hash', { password });
+    return this.run<string>('hash', { password: normalizePassword(password) });
   }
 
-  /** Always does one full verification, also when there is no stored hash. A malformed stored hash does not match. */
+  /**
+   * Always does a full verification, also when there is no stored hash, so
+   * that the time taken does not tell. A malformed stored hash does not match.
+   * A password that normalisation changes is also tried as typed: a hash
+   * made before passwords were normalised is of the password as typed.
+   */
   async verify(storedHash: string | undefined, password: string): Promise<boolean> {
-    const matches = await this.run<boolean>('verify', { hash: storedHash ?? this.dummyHash, password });
+    const hash = storedHash ?? this.dummyHash;
+    const normalized = normalizePassword(password);
+    let matches = await this.run<boolean>('verify', { hash, password: normalized });
+    if (!matches && normalized !== password) matches = await this.run<boolean>('verify', { hash, password });
     return storedHash !== undefined && matches;
   }
 

@@ -32,7 +32,9 @@ const HEADERS_BY_STATUS: Record<number, Record<string, HeaderObject>> = {
       schema: { type: 'string' },
     },
   },
+  405: { Allow: { description: 'The methods the path does answer', schema: { type: 'string' } } },
   429: { 'Retry-After': RETRY_AFTER },
+  503: { 'Retry-After': RETRY_AFTER },
 };
 
 /** The OpenAPI responses for `codes`: one per status, an example per code, and the headers that status carries. */

@@ -32,6 +32,8 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
 };
 
 const REALM = 'Bearer realm="magpipe"';
+/** A 503 that gives no time of its own (a database outage) asks the client to wait this long. */
+export const DEFAULT_RETRY_AFTER_S = 5;
 
 /** Maps any thrown value to the error body of API.md; never leaks internals. */
 export function toErrorResponse(error: unknown, translators: readonly ErrorTranslator[] = []): ErrorResponse {
@@ -44,6 +46,7 @@ export function toErrorResponse(error: unknown, translators: readonly ErrorTrans
         : `${REALM}, error="invalid_token", error_description="${message.replace(/["\\]/g, '')}"`;
   }
   if (retryAfterS !== undefined) headers['retry-after'] = String(retryAfterS);
+  else if (status === 503) headers['retry-after'] = String(DEFAULT_RETRY_AFTER_S);
   const body: ErrorBody = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, message };
   if (details?.length) body.details = details;
   return { body, headers, unexpected: status >= 500 && code !== 'service_unavailable' };

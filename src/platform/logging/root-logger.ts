@@ -13,12 +13,41 @@ export const REDACTED_PATHS = [
   ...['password', 'token', 'access_token', 'refresh_token', 'key', 'authorization'].flatMap((field) => [field, `*.${field}`]),
 ];
 
+/**
+ * An error as a log line may show it: its type, message and codes. Never the
+ * whole object: Node's parser errors carry the raw request (`rawPacket`),
+ * and a query error its parameters.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error, message: String(error) };
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  return {
+    type: error.name,
+    message: error.message,
+    ...(typeof code === 'string' && { code }),
+    ...(typeof statusCode === 'number' && { statusCode }),
+  };
+}
+
+/** A request or response as a log line may show it: no headers, no body, no query string. */
+const SERIALIZERS = {
+  err: loggableError,
+  error: loggableError,
+  req: (request: { method?: string; url?: string; id?: string }) => ({
+    method: request.method,
+    path: request.url?.split('?')[0],
+    id: request.id,
+  }),
+  res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
+};
+
 /** The one pino logger: Fastify logs requests with it, and Nest's Logger writes to it. */
 export function createRootLogger(logging: AppConfig['logging'], destination?: DestinationStream): Logger {
   const options = {
     level: logging.level,
     base: { service: 'magpipe-auth' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: SERIALIZERS,
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return destination ? pino(options, destination) : pino(options);
