@@ -127,7 +127,7 @@ describeInChromium('Settings → API page (Chromium)', () => {
       expect.any(String),
       'Never',
       'Active',
-      'Revoke CI pipeline',
+      'Rename CI pipelineRevoke CI pipeline',
     ]);
 
     // Closing the dialog takes the key out of the page for good.
@@ -328,6 +328,92 @@ describeInChromium('Settings → API page (Chromium)', () => {
       body: JSON.stringify({ refresh_token: lastRefreshToken }),
     });
     expect(refresh.status).toBe(401);
+  });
+
+  it('keeps active keys first after a revoke, without a reload, and renames a key', async () => {
+    const user = await signUp(t);
+    await createApiKey(t, user.accessToken, 'Oldest');
+    await createApiKey(t, user.accessToken, 'Middle');
+    await createApiKey(t, user.accessToken, 'Newest');
+    const { page } = await open({ refreshToken: user.refreshToken });
+    const names = () => page.locator('#keys-body tr th').allTextContents();
+    await page.locator('#keys-body tr').nth(2).waitFor();
+    expect(await names()).toEqual(['Newest', 'Middle', 'Oldest']);
+
+    await page.getByRole('button', { name: 'Revoke Newest', exact: true }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke key' }).click();
+    await page.getByRole('status').getByText('“Newest” was revoked.', { exact: false }).waitFor();
+    expect(await names()).toEqual(['Middle', 'Oldest', 'Newest']);
+    expect(await page.locator('#keys-body tr').last().locator('.cell-status').textContent()).toBe('Revoked');
+
+    await page.getByRole('button', { name: 'Rename Middle', exact: true }).click();
+    const renameDialog = page.getByRole('dialog', { name: 'Rename API key' });
+    await renameDialog.waitFor();
+    expect(await renameDialog.getByLabel('Name').inputValue()).toBe('Middle');
+    await renameDialog.getByLabel('Name').fill('');
+    await renameDialog.getByRole('button', { name: 'Save name' }).click();
+    await renameDialog.locator('#rename-key-name-error').waitFor();
+    await renameDialog.getByLabel('Name').fill('Deploy bot');
+    await renameDialog.getByRole('button', { name: 'Save name' }).click();
+    await renameDialog.waitFor({ state: 'hidden' });
+    await page.getByRole('status').getByText('“Middle” is now called “Deploy bot”.').waitFor();
+    expect(await names()).toEqual(['Deploy bot', 'Oldest', 'Newest']);
+    const listed = await t.http().get('/v1/api-keys').set('Authorization', `Bearer ${user.accessToken}`).expect(200);
+    expect(listed.body.keys.map((key: { name: string }) => key.name)).toEqual(['Deploy bot', 'Oldest', 'Newest']);
+  });
+
+  it('signs out one other session', async () => {
+    const user = await signUp(t);
+    const phone = await logIn(t, user.email, user.password);
+    const laptop = await logIn(t, user.email, user.password);
+    const { page } = await open({ refreshToken: user.refreshToken });
+    const sessionRows = page.locator('#sessions-body tr');
+    await waitUntil(async () => (await sessionRows.count()) === 3, 'three sessions are listed');
+    expect(await sessionRows.first().getByRole('button').count()).toBe(0); // this device: the Sign out at the top
+
+    const phoneRow = page.locator(`#sessions-body tr[data-session-id="${phone.sessionId}"]`);
+    await phoneRow.getByRole('button', { name: /^Sign out/ }).click();
+    await page.getByRole('status').getByText(/^Signed out /).waitFor();
+    await waitUntil(async () => (await sessionRows.count()) === 2, 'the phone is gone');
+    expect((await whoami(phone.accessToken)).status).toBe(401);
+    expect((await whoami(laptop.accessToken)).status).toBe(200);
+    expect(await page.locator('#settings-view').isVisible()).toBe(true);
+  });
+
+  it('reaches every column and button on a 390 px wide screen', async () => {
+    const user = await signUp(t);
+    await logIn(t, user.email, user.password);
+    await createApiKey(t, user.accessToken, 'A key with a rather long name for a narrow phone screen');
+    const revoked = await createApiKey(t, user.accessToken, 'Revoked');
+    await t.http().delete(`/v1/api-keys/${revoked.id}`).set('Authorization', `Bearer ${user.accessToken}`).expect(200);
+    const observed = await openObservedPage(browser, origin, { refreshToken: user.refreshToken });
+    opened.push(observed);
+    const { page } = observed;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto('/');
+    await page.locator('#keys-body tr').nth(1).waitFor();
+    await waitUntil(async () => (await page.locator('#sessions-body tr').count()) === 2, 'both sessions are listed');
+
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    const reachable = page.locator(
+      '#keys-body th, #keys-body td:not(:empty), #keys-body button, #sessions-body th, #sessions-body td:not(:empty), ' +
+        '#sessions-body button, .card-actions button, #sign-out',
+    );
+    expect(await reachable.count()).toBeGreaterThan(15);
+    for (const element of await reachable.all()) {
+      // Scrolled to vertically only: nothing may need a sideways scroll to be reached.
+      await element.evaluate((node) => window.scrollTo(0, node.getBoundingClientRect().top + window.scrollY - 100));
+      const box = (await element.boundingBox())!;
+      const what = (await element.textContent())?.trim();
+      expect({ what, left: box.x >= 0, right: box.x + box.width <= 390 }).toEqual({ what, left: true, right: true });
+    }
+    // The column names are still said, next to each value.
+    expect(await page.locator('#keys-body .cell-last-used').first().evaluate((cell) => getComputedStyle(cell, '::before').content)).toBe(
+      '"Last used"',
+    );
+    await page.screenshot({ path: join(SCREENSHOT_PATH, '..', 'settings-api-390.png'), fullPage: true });
+    await page.getByRole('button', { name: /^Rename A key/ }).click();
+    await page.getByRole('dialog', { name: 'Rename API key' }).waitFor();
   });
 
   async function storedRefreshToken(observed: ObservedPage): Promise<string | undefined> {

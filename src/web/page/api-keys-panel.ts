@@ -1,5 +1,5 @@
 /**
- * Settings → API keys: the table, Generate New Key, the shown-once key, and Revoke.
+ * Settings → API keys: the table, Generate New Key, the shown-once key, Rename and Revoke.
  *
  * The full key exists in exactly one place: the value of the read-only input in the
  * reveal dialog. It is taken apart from the create response at once, no closure or
@@ -45,6 +45,15 @@ export class ApiKeysPanel {
   private readonly revealValue = elementById('reveal-key-value', HTMLInputElement);
   private readonly copyResult = elementById('copy-key-result', HTMLParagraphElement);
 
+  private readonly renameDialog = new ModalDialog(elementById('rename-key-dialog', HTMLDialogElement), this.heading);
+  private readonly renameForm = elementById('rename-key-form', HTMLFormElement);
+  private readonly renameNameInput = elementById('rename-key-name', HTMLInputElement);
+  private readonly renameSubmit = elementById('rename-key-submit', HTMLButtonElement);
+  private readonly renameErrors = new FormErrors(elementById('rename-key-form-error', HTMLParagraphElement), {
+    name: this.renameNameInput,
+  });
+  private keyPendingRename: ApiKey | null = null;
+
   private readonly revokeDialog = new ModalDialog(elementById('revoke-key-dialog', HTMLDialogElement), this.heading);
   private readonly revokeName = elementById('revoke-key-name', HTMLSpanElement);
   private readonly revokePrefix = elementById('revoke-key-prefix', HTMLElement);
@@ -66,6 +75,13 @@ export class ApiKeysPanel {
       this.revealValue.value = '';
       this.revealName.textContent = '';
       this.copyResult.textContent = '';
+    });
+    this.renameForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.renamePending();
+    });
+    this.renameDialog.onClose(() => {
+      this.keyPendingRename = null;
     });
     this.confirmRevokeButton.addEventListener('click', () => void this.revokePending());
     this.revokeDialog.onClose(() => {
@@ -89,12 +105,15 @@ export class ApiKeysPanel {
   reset(): void {
     this.createDialog.close();
     this.revealDialog.close();
+    this.renameDialog.close();
     this.revokeDialog.close();
     this.keys = [];
     this.tableBody.replaceChildren();
   }
 
   private render(): void {
+    // As the API lists them: active keys first, then newest first.
+    this.keys.sort((a, b) => Number(b.is_active) - Number(a.is_active) || Date.parse(b.created_at) - Date.parse(a.created_at));
     this.tableBody.replaceChildren(...this.keys.map((key) => this.renderRow(key)));
     this.tableWrapper.hidden = this.keys.length === 0;
     this.emptyState.hidden = this.keys.length > 0;
@@ -139,25 +158,53 @@ export class ApiKeysPanel {
 
     row.append(
       name,
-      cell('cell-key', prefix),
-      cell('cell-created', dateElement(key.created_at)),
-      cell('cell-last-used', lastUsed),
-      cell('cell-status', badge),
-      cell('cell-actions', ...(key.is_active ? [this.revokeButtonFor(key)] : [])),
+      cell('cell-key', 'Key', prefix),
+      cell('cell-created', 'Created', dateElement(key.created_at)),
+      cell('cell-last-used', 'Last used', lastUsed),
+      cell('cell-status', 'Status', badge),
+      cell(
+        'cell-actions',
+        '',
+        ...(key.is_active
+          ? [
+              rowButton('Rename', key.name, 'button-secondary', () => this.openRenameDialog(key)),
+              rowButton('Revoke', key.name, 'button-danger-quiet', () => this.confirmRevoke(key)),
+            ]
+          : []),
+      ),
     );
     return row;
   }
 
-  private revokeButtonFor(key: ApiKey): HTMLButtonElement {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'button button-danger-quiet button-small';
-    const hiddenName = document.createElement('span');
-    hiddenName.className = 'visually-hidden';
-    hiddenName.textContent = ` ${key.name}`;
-    button.append('Revoke', hiddenName);
-    button.addEventListener('click', () => this.confirmRevoke(key));
-    return button;
+  private openRenameDialog(key: ApiKey): void {
+    this.keyPendingRename = key;
+    this.renameForm.reset();
+    this.renameNameInput.value = key.name;
+    this.renameErrors.clear();
+    this.renameDialog.open();
+    this.renameNameInput.select();
+  }
+
+  private async renamePending(): Promise<void> {
+    const key = this.keyPendingRename;
+    if (!key) return;
+    this.renameSubmit.disabled = true;
+    this.renameErrors.clear();
+    try {
+      const renamed = await this.session.request<ApiKey>('PATCH', `/v1/api-keys/${encodeURIComponent(key.id)}`, {
+        name: this.renameNameInput.value,
+      });
+      this.keys = this.keys.map((existing) => (existing.id === renamed.id ? renamed : existing));
+      this.render();
+      this.renameDialog.close();
+      this.status.announce(`“${key.name}” is now called “${renamed.name}”.`);
+    } catch (error) {
+      if (error instanceof SessionEndedError) return;
+      if (!(error instanceof ApiError)) throw error;
+      this.renameErrors.show(error.message, error.details);
+    } finally {
+      this.renameSubmit.disabled = false;
+    }
   }
 
   private openCreateDialog(): void {
@@ -225,7 +272,7 @@ export class ApiKeysPanel {
     this.confirmRevokeButton.disabled = true;
     try {
       const revoked = await this.session.request<ApiKey>('DELETE', `/v1/api-keys/${encodeURIComponent(key.id)}`);
-      // In place rather than re-sorted: the row the user acted on stays where they saw it.
+      // Re-sorted, as the API lists them: the revoked key joins the revoked ones, below every active key.
       this.keys = this.keys.map((existing) => (existing.id === revoked.id ? revoked : existing));
       this.render();
       this.revokeDialog.close();
@@ -246,11 +293,26 @@ export class ApiKeysPanel {
   }
 }
 
-function cell(className: string, ...content: Node[]): HTMLTableCellElement {
+/** A cell; `label` names it where a narrow screen shows the row as a card. */
+function cell(className: string, label: string, ...content: Node[]): HTMLTableCellElement {
   const td = document.createElement('td');
   td.className = className;
+  if (label) td.dataset.label = label;
   td.append(...content);
   return td;
+}
+
+/** A row's button, named for assistive technology after the key it acts on ("Revoke CI pipeline"). */
+function rowButton(action: string, keyName: string, tone: string, onClick: () => void): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = `button ${tone} button-small`;
+  const hiddenName = document.createElement('span');
+  hiddenName.className = 'visually-hidden';
+  hiddenName.textContent = ` ${keyName}`;
+  button.append(action, hiddenName);
+  button.addEventListener('click', onClick);
+  return button;
 }
 
 function mutedText(text: string): HTMLSpanElement {

@@ -1,4 +1,4 @@
-/** Settings → Sessions: where this account is signed in, and "Sign out other sessions". */
+/** Settings → Sessions: where this account is signed in, signing one out, and "Sign out other sessions". */
 import { ApiError, SessionInfo } from './api-client.js';
 import { elementById } from './element-by-id.js';
 import { dateElement, timeAgoElement } from './relative-time.js';
@@ -36,7 +36,7 @@ export class SessionsPanel {
   }
 
   private render(): void {
-    this.tableBody.replaceChildren(...this.sessions.map((session) => renderRow(session)));
+    this.tableBody.replaceChildren(...this.sessions.map((session) => this.renderRow(session)));
     const others = this.sessions.filter((session) => !session.current).length;
     this.signOutOthersButton.disabled = others === 0;
   }
@@ -52,6 +52,38 @@ export class SessionsPanel {
       this.report(error, 'The other sessions could not be signed out');
       this.render();
     }
+  }
+
+  private async signOut(session: SessionInfo, button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    try {
+      await this.session.request<void>('DELETE', `/v1/auth/sessions/${encodeURIComponent(session.id)}`);
+      this.status.announce(`Signed out ${describeDevice(session.user_agent)}.`);
+      await this.load();
+    } catch (error) {
+      button.disabled = false;
+      this.report(error, 'The session could not be signed out');
+    }
+  }
+
+  private renderRow(session: SessionInfo): HTMLTableRowElement {
+    const row = renderRow(session);
+    const actions = document.createElement('td');
+    actions.className = 'cell-actions';
+    // This device signs out with the Sign out button at the top.
+    if (!session.current) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'button button-danger-quiet button-small';
+      const hiddenName = document.createElement('span');
+      hiddenName.className = 'visually-hidden';
+      hiddenName.textContent = ` ${describeDevice(session.user_agent)}, ${session.ip ?? 'unknown address'}`;
+      button.append('Sign out', hiddenName);
+      button.addEventListener('click', () => void this.signOut(session, button));
+      actions.append(button);
+    }
+    row.append(actions);
+    return row;
   }
 
   private report(error: unknown, context: string): void {
@@ -82,11 +114,14 @@ function renderRow(session: SessionInfo): HTMLTableRowElement {
 
   const ip = document.createElement('td');
   ip.className = 'cell-ip';
+  ip.dataset.label = 'IP address';
   ip.textContent = session.ip ?? 'Unknown';
 
   const signedIn = document.createElement('td');
+  signedIn.dataset.label = 'Signed in';
   signedIn.append(dateElement(session.created_at));
   const lastActive = document.createElement('td');
+  lastActive.dataset.label = 'Last active';
   lastActive.append(timeAgoElement(session.refreshed_at));
 
   row.append(device, ip, signedIn, lastActive);
