@@ -402,15 +402,15 @@ describeInChromium('Settings → API page (Chromium)', () => {
     expect(await reachable.count()).toBeGreaterThan(15);
     for (const element of await reachable.all()) {
       // Scrolled to vertically only: nothing may need a sideways scroll to be reached.
-      await element.evaluate((node) => window.scrollTo(0, node.getBoundingClientRect().top + window.scrollY - 100));
+      await element.evaluate('(node) => window.scrollTo(0, node.getBoundingClientRect().top + window.scrollY - 100)');
       const box = (await element.boundingBox())!;
       const what = (await element.textContent())?.trim();
       expect({ what, left: box.x >= 0, right: box.x + box.width <= 390 }).toEqual({ what, left: true, right: true });
     }
     // The column names are still said, next to each value.
-    expect(await page.locator('#keys-body .cell-last-used').first().evaluate((cell) => getComputedStyle(cell, '::before').content)).toBe(
-      '"Last used"',
-    );
+    expect(
+      await page.evaluate<string>(`getComputedStyle(document.querySelector('#keys-body .cell-last-used'), '::before').content`),
+    ).toBe('"Last used"');
     await page.screenshot({ path: join(SCREENSHOT_PATH, '..', 'settings-api-390.png'), fullPage: true });
     await page.getByRole('button', { name: /^Rename A key/ }).click();
     await page.getByRole('dialog', { name: 'Rename API key' }).waitFor();
