@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { errorResponses } from '../common/decorators/api-errors.decorator';
-import { HTTP_EDGE_ERRORS, SERVER_ERRORS } from '../common/errors/common-errors';
+import { HTTP_EDGE_ERRORS, JSON_BODY_ERRORS, SERVER_ERRORS } from '../common/errors/common-errors';
 import { definedErrorCodes, ErrorCode } from '../common/errors/error-catalogue';
 import { ErrorBodyDto } from '../common/filters/error-body.dto';
 import { API_KEY_SCHEME, SESSION_SCHEME } from '../credentials/auth.decorators';
@@ -83,6 +83,8 @@ function describeAccessAndErrors(document: OpenAPIObject, route: RouteInfo): voi
     ...(route.policy === 'session_only' ? (['session_required'] as ErrorCode[]) : []),
     ...SERVER_ERRORS,
     ...HTTP_EDGE_ERRORS,
+    // A body is parsed whenever one is sent, also where the route expects none (a DELETE, say).
+    ...(route.method === 'GET' ? [] : JSON_BODY_ERRORS),
   ];
   const sorted = [...new Set(codes)].sort();
   if (route.sendsSecret) {

@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { IsWellFormedText } from '../../common/validation/well-formed-text';
 
@@ -13,5 +14,5 @@ export function normalizePassword(password: string): string {
 
 /** A request body's password: 8 to 256 characters of valid Unicode. No composition rules. */
 export function IsPassword() {
-  return applyDecorators(IsString(), IsWellFormedText(), Length(8, 256));
+  return applyDecorators(ApiProperty({ minLength: 8, maxLength: 256 }), IsString(), IsWellFormedText(), Length(8, 256));
 }
