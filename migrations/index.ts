@@ -1,4 +1,5 @@
-/** Every migration, in order. A new migration is added here too (CI's drift check fails otherwise). */
+/** Every migration of the service's own, in order. A new migration is added here too (CI's drift check fails otherwise). */
 import { CreateUsersSessionsApiKeys1764237600000 } from './1764237600000-CreateUsersSessionsApiKeys';
+import { CreateAuditEvents1796199729433 } from './1796199729433-CreateAuditEvents';
 
-export const migrations = [CreateUsersSessionsApiKeys1764237600000];
+export const migrations = [CreateUsersSessionsApiKeys1764237600000, CreateAuditEvents1796199729433];

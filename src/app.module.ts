@@ -1,6 +1,7 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { Logger } from 'pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { AppConfig } from './config/app-config';
@@ -14,7 +15,7 @@ import { emailOfBody } from './users/email';
 import { UsersModule } from './users/users.module';
 
 /** The service's modules. An extension module is added to `FEATURES` (see docs/EXTENDING.md). */
-const FEATURES = [HealthModule, UsersModule, ApiKeysModule, AuthModule];
+const FEATURES = [HealthModule, UsersModule, AuditModule, ApiKeysModule, AuthModule];
 
 @Module({})
 export class AppModule {

@@ -1,7 +1,7 @@
 /**
  * An enterprise team's own module (test/extension/acme), added beside the
  * service's modules as a deployment adds it: its own table, migration, error
- * code and public route, declared in its own folder. Its routes sit behind
+ * code, audit event type and public route, declared in its own folder. Its routes sit behind
  * the global guard without doing anything, get the caller through
  * @CurrentPrincipal(), and can also use the bearer strategy through passport
  * as AuthGuard('bearer'). docs/EXTENDING.md walks through the same module.
@@ -71,6 +71,17 @@ describe('An extension module behind the guard', () => {
       await t.http().post('/v1/acme/widgets').send({ name: 'Sprocket' }).expect(401);
     });
 
+    it("records its own audit event type in the account's security activity, in the widget's transaction", async () => {
+      const user = await signUp(t);
+      const { key, id } = await createApiKey(t, user.accessToken);
+      await t.http().post('/v1/acme/widgets').set(bearer(key)).send({ name: 'Gear' }).expect(201);
+      await t.http().post('/v1/acme/widgets').set(bearer(key)).send({ name: 'Gear' }).expect(409); // no widget, so no event
+      const { events } = (await t.http().get('/v1/audit-events').set(bearer(user.accessToken)).expect(200)).body;
+      expect(events.filter((event: { type: string }) => event.type === 'widget.created')).toEqual([
+        expect.objectContaining({ actor: { method: 'api_key', api_key_id: id }, subject: {} }),
+      ]);
+    });
+
     it('serves its public route without a credential', async () => {
       const status = await t.http().get('/v1/acme/widgets/status').expect(200);
       expect(status.body).toEqual({ widgets: expect.any(Number) });
@@ -84,6 +95,7 @@ describe('An extension module behind the guard', () => {
       expect(create.responses['401']).toMatchObject({ description: expect.stringContaining('`missing_authorization`') });
       expect(document.paths['/v1/acme/widgets/status'].get!.security).toEqual([]);
       expect((document.components!.schemas!.ErrorCode as { enum: string[] }).enum).toContain('widget_name_taken');
+      expect((document.components!.schemas!.AuditEventType as { enum: string[] }).enum).toContain('widget.created');
       // Passport's guard needs a credential, whatever the route's own policy says.
       expect(document.paths['/acme/through-passport'].get!.security).toEqual([{ api_key: [] }, { session: [] }]);
     });

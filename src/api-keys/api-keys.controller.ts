@@ -4,6 +4,7 @@ import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { JSON_BODY_ERRORS } from '../common/errors/common-errors';
 import { SendsSecret } from '../common/http/sends-secret.decorator';
 import { UuidParam } from '../common/pipes/uuid-param.pipe';
+import { Actor, AuditActor } from '../audit/audit-actor';
 import { Authenticated } from '../credentials/auth.decorators';
 import { CurrentPrincipal } from '../credentials/current-principal.decorator';
 import { Principal } from '../credentials/principal';
@@ -25,8 +26,8 @@ export class ApiKeysController {
     description: 'The response is the only time the full `key` is shown. Store it now.',
   })
   @ApiErrors(...JSON_BODY_ERRORS, 'api_key_limit_reached')
-  async create(@CurrentPrincipal() principal: Principal, @Body() body: ApiKeyNameDto): Promise<ApiKeyCreatedDto> {
-    const { apiKey, key } = await this.apiKeys.create(principal.userId, body.name);
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: ApiKeyNameDto, @Actor() actor: AuditActor): Promise<ApiKeyCreatedDto> {
+    const { apiKey, key } = await this.apiKeys.create(principal.userId, body.name, actor);
     return ApiKeyCreatedDto.withSecret(apiKey, key);
   }
 
@@ -50,8 +51,9 @@ export class ApiKeysController {
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParam()) id: string,
     @Body() body: ApiKeyNameDto,
+    @Actor() actor: AuditActor,
   ): Promise<ApiKeyDto> {
-    return ApiKeyDto.from(await this.apiKeys.rename(principal.userId, id, body.name));
+    return ApiKeyDto.from(await this.apiKeys.rename(principal.userId, id, body.name, actor));
   }
 
   @Delete(':id')
@@ -62,7 +64,11 @@ export class ApiKeysController {
     description: 'Takes effect at once. Revoking a revoked key is harmless and returns it unchanged.',
   })
   @ApiErrors('validation_failed', 'not_found')
-  async revoke(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam()) id: string): Promise<ApiKeyDto> {
-    return ApiKeyDto.from(await this.apiKeys.revoke(principal.userId, id));
+  async revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParam()) id: string,
+    @Actor() actor: AuditActor,
+  ): Promise<ApiKeyDto> {
+    return ApiKeyDto.from(await this.apiKeys.revoke(principal.userId, id, actor));
   }
 }

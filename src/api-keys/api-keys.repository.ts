@@ -49,11 +49,11 @@ export class ApiKeysRepository extends EntityRepository<ApiKey> {
     return this.table(tx).findOneBy({ id, userId });
   }
 
-  async rename(userId: string, id: string, name: string): Promise<ApiKey | null> {
-    const apiKey = await this.findOf(userId, id);
+  async rename(tx: Transaction, userId: string, id: string, name: string): Promise<ApiKey | null> {
+    const apiKey = await this.findOf(userId, id, tx);
     if (!apiKey) return null;
     apiKey.name = name;
-    return this.table().save(apiKey);
+    return this.table(tx).save(apiKey);
   }
 
   /** Revokes the key if it is active; true when this call revoked it. */

@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../common/clock';
 import { ApiException } from '../common/errors/api-exception';
+import { AuditActor } from '../audit/audit-actor';
+import { AuditLog } from '../audit/audit-log';
 import { AppConfig } from '../config/app-config';
 import { InvalidationBus } from '../credentials/invalidation-bus';
 import { Transactions } from '../database/transactions';
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from './api-key-format';
 import { ApiKey } from './api-key.entity';
 import './api-key.errors';
+import './api-key.events';
 import { API_KEY_CHANGED } from './api-key.verifier';
 import { ApiKeysRepository } from './api-keys.repository';
 
@@ -28,6 +31,7 @@ export class ApiKeysService {
     private readonly apiKeys: ApiKeysRepository,
     private readonly transactions: Transactions,
     private readonly bus: InvalidationBus,
+    private readonly audit: AuditLog,
     private readonly clock: Clock,
     config: ConfigService<AppConfig, true>,
   ) {
@@ -35,7 +39,7 @@ export class ApiKeysService {
   }
 
   /** Counts the active keys under a per-user lock, so that concurrent creates cannot pass the limit. */
-  async create(userId: string, name: string): Promise<CreatedApiKey> {
+  async create(userId: string, name: string, actor: AuditActor): Promise<CreatedApiKey> {
     const key = generateApiKey();
     const keyHash = hashApiKey(key);
     const apiKey = await this.transactions.run(async (tx) => {
@@ -48,7 +52,9 @@ export class ApiKeysService {
       }
       // Another instance may have cached this digest as unknown (only if it was guessed, but still).
       await this.bus.publish(tx, API_KEY_CHANGED, [keyHash]);
-      return this.apiKeys.insert(tx, { userId, name, keyPrefix: apiKeyDisplayPrefix(key), keyHash });
+      const created = await this.apiKeys.insert(tx, { userId, name, keyPrefix: apiKeyDisplayPrefix(key), keyHash });
+      await this.audit.record(tx, { type: 'api_key.created', userId, actor, subject: { apiKeyId: created.id } });
+      return created;
     });
     return { apiKey, key };
   }
@@ -65,19 +71,23 @@ export class ApiKeysService {
     return apiKey;
   }
 
-  async rename(userId: string, id: string, name: string): Promise<ApiKey> {
-    const apiKey = await this.apiKeys.rename(userId, id, name);
-    if (!apiKey) throw notFound();
-    return apiKey;
+  async rename(userId: string, id: string, name: string, actor: AuditActor): Promise<ApiKey> {
+    return this.transactions.run(async (tx) => {
+      const apiKey = await this.apiKeys.rename(tx, userId, id, name);
+      if (!apiKey) throw notFound();
+      await this.audit.record(tx, { type: 'api_key.renamed', userId, actor, subject: { apiKeyId: id } });
+      return apiKey;
+    });
   }
 
   /** Takes effect at once on every instance. Idempotent: revoking a revoked key returns it unchanged. */
-  async revoke(userId: string, id: string): Promise<ApiKey> {
+  async revoke(userId: string, id: string, actor: AuditActor): Promise<ApiKey> {
     return this.transactions.run(async (tx) => {
       const apiKey = await this.apiKeys.findOf(userId, id, tx);
       if (!apiKey) throw notFound();
       if (await this.apiKeys.revoke(tx, id, this.clock.now())) {
         await this.bus.publish(tx, API_KEY_CHANGED, [apiKey.keyHash]);
+        await this.audit.record(tx, { type: 'api_key.revoked', userId, actor, subject: { apiKeyId: id } });
       }
       return (await this.apiKeys.findOf(userId, id, tx))!;
     });

@@ -41,7 +41,7 @@ describe('LastUsedRecorder', () => {
   it('flushes at shutdown', async () => {
     recorder.onModuleInit();
     recorder.record('a', Date.now());
-    await recorder.onApplicationShutdown();
+    await recorder.beforeApplicationShutdown();
     expect(recordLastUsed).toHaveBeenCalledTimes(1);
   });
 });

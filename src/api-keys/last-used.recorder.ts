@@ -4,13 +4,13 @@
  * flushed in one batched UPDATE every few seconds and at shutdown. A key used
  * a thousand times between flushes costs one row update.
  */
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AppConfig } from '../config/app-config';
 import { ApiKeysRepository } from './api-keys.repository';
 
 @Injectable()
-export class LastUsedRecorder implements OnModuleInit, OnApplicationShutdown {
+export class LastUsedRecorder implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(LastUsedRecorder.name);
   /** Key id → the latest use, in epoch milliseconds. */
   private pending = new Map<string, number>();
@@ -28,7 +28,8 @@ export class LastUsedRecorder implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes, which happens on application shutdown. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
   }

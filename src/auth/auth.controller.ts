@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor, AuditActor } from '../audit/audit-actor';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { JSON_BODY_ERRORS } from '../common/errors/common-errors';
 import { Client, ClientInfo } from '../common/http/client-info';
@@ -69,8 +70,8 @@ export class AuthController {
   @ApiOperation({ operationId: 'logout', summary: 'End this session, all sessions, or all others' })
   @ApiNoContentResponse({ description: 'Ended' })
   @ApiErrors(...JSON_BODY_ERRORS)
-  async logout(@CurrentPrincipal() principal: SessionPrincipal, @Body() body: LogoutDto): Promise<void> {
-    await this.sessions.logout(principal, body.scope ?? 'local');
+  async logout(@CurrentPrincipal() principal: SessionPrincipal, @Body() body: LogoutDto, @Actor() actor: AuditActor): Promise<void> {
+    await this.sessions.logout(principal, body.scope ?? 'local', actor);
   }
 
   @Get('sessions')
@@ -88,8 +89,12 @@ export class AuthController {
   @ApiOperation({ operationId: 'revokeSession', summary: 'End one of your sessions' })
   @ApiNoContentResponse({ description: 'Ended (also when it had already ended)' })
   @ApiErrors('validation_failed', 'not_found')
-  async revokeSession(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam()) id: string): Promise<void> {
-    await this.sessions.revoke(principal.userId, id);
+  async revokeSession(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParam()) id: string,
+    @Actor() actor: AuditActor,
+  ): Promise<void> {
+    await this.sessions.revoke(principal.userId, id, actor);
   }
 
   @Get('whoami')

@@ -5,6 +5,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { createSecretKey } from 'node:crypto';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { AuditModule } from '../audit/audit.module';
 import { AppConfig } from '../config/app-config';
 import { BearerAuthGuard } from '../credentials/bearer-auth.guard';
 import { requestAuthenticator } from '../credentials/connection-memo';
@@ -29,6 +30,7 @@ import { SessionsService } from './sessions.service';
   imports: [
     UsersModule,
     ApiKeysModule,
+    AuditModule,
     DatabaseModule.forFeature({ entities: [Session, RefreshToken] }),
     PassportModule,
     JwtModule.registerAsync({

@@ -41,7 +41,7 @@ export class SessionsRepository extends EntityRepository<Session> {
   }
 
   /** The session and its first refresh token, in one statement (a login's only write); the new session's id. */
-  async start(userId: string, client: ClientInfo, refreshTokenHash: string, at: Date, tx?: Transaction): Promise<string> {
+  async start(userId: string, client: ClientInfo, refreshTokenHash: string, at: Date, tx: Transaction): Promise<string> {
     const [{ session_id: sessionId }] = await this.manager(tx).query<{ session_id: string }[]>(
       `WITH session AS (
          INSERT INTO sessions (user_id, refreshed_at, ip, user_agent) VALUES ($1, $2, $3, $4) RETURNING id

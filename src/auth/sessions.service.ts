@@ -4,6 +4,8 @@ import { hash, randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { ApiException } from '../common/errors/api-exception';
 import { ClientInfo } from '../common/http/client-info';
+import { anonymous, AuditActor } from '../audit/audit-actor';
+import { AuditLog } from '../audit/audit-log';
 import { AppConfig } from '../config/app-config';
 import { InvalidationBus } from '../credentials/invalidation-bus';
 import { SessionPrincipal } from '../credentials/principal';
@@ -14,6 +16,7 @@ import { UsersService } from '../users/users.service';
 import { profileOf, UserProfile } from '../users/user-profile';
 import { AccessTokens } from './access-tokens';
 import './auth.errors';
+import './auth.events';
 import { PasswordsService } from './passwords/passwords.service';
 import { SESSIONS_ENDED } from './session.verifier';
 import { Session } from './session.entity';
@@ -21,6 +24,7 @@ import { SessionSelection, SessionsRepository } from './sessions.repository';
 import { SignInFailures } from './sign-in-failures';
 
 export interface IssuedSession {
+  sessionId: string;
   accessToken: string;
   expiresIn: number;
   expiresAt: number;
@@ -49,6 +53,7 @@ export class SessionsService {
     private readonly passwords: PasswordsService,
     private readonly accessTokens: AccessTokens,
     private readonly signInFailures: SignInFailures,
+    private readonly audit: AuditLog,
     private readonly clock: Clock,
     config: ConfigService<AppConfig, true>,
   ) {
@@ -60,7 +65,9 @@ export class SessionsService {
     const passwordHash = await this.passwords.hash(input.password);
     return this.transactions.run(async (tx) => {
       const user = await this.users.create(tx, { email: input.email, passwordHash, name: input.name });
-      return this.startSession(user, client, tx);
+      const session = await this.startSession(tx, user, client);
+      await this.audit.record(tx, { type: 'user.signed_up', userId: user.id, actor: anonymous(client), subject: { sessionId: session.sessionId } });
+      return session;
     });
   }
 
@@ -76,9 +83,19 @@ export class SessionsService {
     const valid = await this.passwords.verify(user?.passwordHash, input.password);
     if (!user || !valid) {
       await this.signInFailures.record(email);
+      if (user) await this.audit.recordSoon({ type: 'user.login_failed', userId: user.id, actor: anonymous(client) });
       throw invalidCredentials();
     }
-    return this.startSession(user, client);
+    return this.transactions.run(async (tx) => {
+      const session = await this.startSession(tx, user, client);
+      await this.audit.record(tx, {
+        type: 'user.login_succeeded',
+        userId: user.id,
+        actor: anonymous(client),
+        subject: { sessionId: session.sessionId },
+      });
+      return session;
+    });
   }
 
   /**
@@ -94,6 +111,12 @@ export class SessionsService {
       const { spentAt, sessionId } = presented;
       if (spentAt && now.getTime() - spentAt.getTime() > this.reuseGraceMs) {
         await this.end(tx, presented.userId, { only: sessionId });
+        await this.audit.record(tx, {
+          type: 'session.refresh_reuse_detected',
+          userId: presented.userId,
+          actor: anonymous(client),
+          subject: { sessionId },
+        });
         return { kind: 'reused' as const };
       }
       if (!spentAt) await this.sessions.markSpent(tx, presented.id, now);
@@ -106,10 +129,10 @@ export class SessionsService {
     return this.issue(await this.users.getProfile(outcome.userId), outcome.sessionId, outcome.refreshToken);
   }
 
-  async logout(principal: SessionPrincipal, scope: LogoutScope): Promise<void> {
+  async logout(principal: SessionPrincipal, scope: LogoutScope, actor: AuditActor): Promise<void> {
     const { userId, sessionId } = principal;
     const selection: SessionSelection = scope === 'global' ? 'all' : scope === 'others' ? { allBut: sessionId } : { only: sessionId };
-    await this.transactions.run((tx) => this.end(tx, userId, selection));
+    await this.transactions.run((tx) => this.endRecorded(tx, userId, selection, actor));
   }
 
   listActive(userId: string): Promise<Session[]> {
@@ -117,19 +140,26 @@ export class SessionsService {
   }
 
   /** Idempotent; another user's session is a 404. */
-  async revoke(userId: string, sessionId: string): Promise<void> {
+  async revoke(userId: string, sessionId: string, actor: AuditActor): Promise<void> {
     const session = await this.sessions.findOf(userId, sessionId);
     if (!session) throw new ApiException('not_found', 'Session not found');
-    if (!session.revokedAt) await this.transactions.run((tx) => this.end(tx, userId, { only: sessionId }));
+    if (!session.revokedAt) await this.transactions.run((tx) => this.endRecorded(tx, userId, { only: sessionId }, actor));
   }
 
-  /** Ends the selected live sessions of the user, on every instance once `tx` commits. */
-  private async end(tx: Transaction, userId: string, selection: SessionSelection): Promise<void> {
+  /** Ends the selected live sessions of the user, on every instance once `tx` commits; the ids of those it ended. */
+  private async end(tx: Transaction, userId: string, selection: SessionSelection): Promise<string[]> {
     const ended = await this.sessions.revoke(tx, userId, selection, this.clock.now());
     await this.bus.publish(tx, SESSIONS_ENDED, ended);
+    return ended;
   }
 
-  private async startSession(user: User, client: ClientInfo, tx?: Transaction): Promise<IssuedSession> {
+  /** `end`, with a `session.ended` event for each session it ended. */
+  private async endRecorded(tx: Transaction, userId: string, selection: SessionSelection, actor: AuditActor): Promise<void> {
+    const ended = await this.end(tx, userId, selection);
+    await this.audit.record(tx, ...ended.map((sessionId) => ({ type: 'session.ended' as const, userId, actor, subject: { sessionId } })));
+  }
+
+  private async startSession(tx: Transaction, user: User, client: ClientInfo): Promise<IssuedSession> {
     const refreshToken = newRefreshToken();
     const sessionId = await this.sessions.start(user.id, client, hashRefreshToken(refreshToken), this.clock.now(), tx);
     return this.issue(profileOf(user), sessionId, refreshToken);
@@ -137,6 +167,6 @@ export class SessionsService {
 
   private issue(user: UserProfile, sessionId: string, refreshToken: string): IssuedSession {
     const { token, expiresAt, expiresIn } = this.accessTokens.sign(user.id, sessionId);
-    return { accessToken: token, expiresIn, expiresAt, refreshToken, user };
+    return { sessionId, accessToken: token, expiresIn, expiresAt, refreshToken, user };
   }
 }

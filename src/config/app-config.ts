@@ -26,6 +26,7 @@ export interface AppConfig {
   apiKeys: { activeLimit: number; lastUsedFlushMs: number; cache: CredentialCacheConfig };
   sessions: { cache: CredentialCacheConfig };
   users: { cache: CredentialCacheConfig };
+  audit: { retentionDays: number };
   logging: { level: EnvSchema['LOG_LEVEL'] };
   tuning: TuningConfig;
 }
@@ -150,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     sessions: { cache: credentialCache },
     users: { cache: credentialCache },
+    audit: { retentionDays: parsed.AUDIT_RETENTION_DAYS },
     logging: { level: parsed.LOG_LEVEL },
     tuning: {
       threadPriorities: parsed.TUNE_THREAD_PRIORITIES,

@@ -143,6 +143,11 @@ export class EnvSchema {
   @Max(600_000)
   REQUEST_TIMEOUT_MS = 30_000;
 
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  AUDIT_RETENTION_DAYS = 365;
+
   @Flag()
   TRUST_PROXY = false;
 

@@ -34,6 +34,8 @@ export function buildDataSourceOptions(database: AppConfig['database'], entities
       poolSize: database.poolSize,
       connectTimeoutMS: 5000,
       applicationName: 'magpipe-auth',
+      // The kernel probes idle connections, so that one a network dropped silently is found and replaced.
+      extra: { keepAlive: true },
     };
   }
   return { ...common, driver: singleConnectionPGliteDriver(database), poolSize: 1 };

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AuditEventTypeDefinition, definedAuditEventTypes } from '../audit/audit-event-types';
 import { errorResponses } from '../common/decorators/api-errors.decorator';
 import { HTTP_EDGE_ERRORS, JSON_BODY_ERRORS, SERVER_ERRORS } from '../common/errors/common-errors';
 import { definedErrorCodes, ErrorCode } from '../common/errors/error-catalogue';
@@ -28,6 +29,7 @@ const TAGS: [string, string][] = [
   ['Auth', 'Sign-up, sign-in, refresh-token rotation, sign-out and sessions'],
   ['API keys', 'Long-lived keys for servers, scripts and CI'],
   ['Users', 'The signed-in user'],
+  ['Security activity', "The account's audit log: sign-ins, sessions and key changes"],
   ['Health', 'Liveness and database reachability'],
 ];
 
@@ -53,9 +55,48 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     extraModels: [ErrorBodyDto],
   });
   for (const route of listRoutes(app)) describeAccessAndErrors(document, route);
-  // Every code the app's modules define, extension modules' included.
+  // Every code and audit event type the app's modules define, extension modules' included.
   document.components!.schemas!.ErrorCode = { type: 'string', enum: definedErrorCodes() };
+  describeAuditEventTypes(document);
   return sortKeys(document);
+}
+
+/** The AuditEventType enum, and an example page of each type on the route that lists them. */
+function describeAuditEventTypes(document: OpenAPIObject): void {
+  const types = definedAuditEventTypes();
+  const schemas = document.components!.schemas!;
+  if (!schemas.AuditEventType) return;
+  schemas.AuditEventType = {
+    type: 'string',
+    enum: types.map(([type]) => type),
+    description: types.map(([type, { description }]) => `- \`${type}\`: ${description}`).join('\n'),
+  };
+  const listing = document.paths['/v1/audit-events']?.get?.responses['200'] as { content?: Record<string, { examples?: object }> };
+  const json = listing?.content?.['application/json'];
+  if (json) json.examples = Object.fromEntries(types.map(([type, definition]) => [type, { summary: definition.description, value: examplePage(type, definition) }]));
+}
+
+const EXAMPLE_IDS = {
+  event: '7d2c1f0a-8b3e-4c5d-9e6f-0a1b2c3d4e5f',
+  session: '9a1d3c4e-2b6f-4e8a-9c0d-1e2f3a4b5c6d',
+  apiKey: '5f0c2f0e-3c1d-4b7a-8c55-7d8e2b1a9f40',
+};
+
+function examplePage(type: string, { subject, actor }: AuditEventTypeDefinition): object {
+  return {
+    events: [
+      {
+        id: EXAMPLE_IDS.event,
+        type,
+        created_at: '2026-12-02T10:00:00.000Z',
+        ip: '203.0.113.7',
+        user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0',
+        actor: actor === 'anonymous' ? { method: 'anonymous' } : { method: 'session', session_id: EXAMPLE_IDS.session },
+        subject: Object.fromEntries(subject.map((field) => [field, field === 'api_key_id' ? EXAMPLE_IDS.apiKey : EXAMPLE_IDS.session])),
+      },
+    ],
+    next_cursor: null,
+  };
 }
 
 

@@ -416,6 +416,38 @@ describeInChromium('Settings → API page (Chromium)', () => {
     await page.getByRole('dialog', { name: 'Rename API key' }).waitFor();
   });
 
+  it('shows the security activity in words, newest first, with Load more, and follows changes made on the page', async () => {
+    const user = await signUp(t);
+    const ci = await createApiKey(t, user.accessToken, 'CI Pipeline');
+    await t.http().post('/v1/auth/login').set('User-Agent', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0').send({ email: user.email, password: 'not it at all' }).expect(401);
+    for (let i = 0; i < 22; i++) {
+      await t.http().patch(`/v1/api-keys/${ci.id}`).set('Authorization', `Bearer ${ci.key}`).send({ name: 'CI Pipeline' }).expect(200);
+    }
+    await t.http().delete(`/v1/api-keys/${ci.id}`).set('Authorization', `Bearer ${user.accessToken}`).expect(200);
+
+    const { page } = await open({ refreshToken: user.refreshToken });
+    const items = page.locator('#activity-list li');
+    await items.first().waitFor();
+    expect(await items.count()).toBe(20);
+    expect(await items.first().locator('.activity-what').textContent()).toBe('API key “CI Pipeline” revoked');
+    expect(await items.first().locator('.activity-where').textContent()).toMatch(/^from [0-9a-f.:]+, .+, Just now$/);
+    expect(await items.nth(1).locator('.activity-what').textContent()).toBe('API key “CI Pipeline” renamed, with API key “CI Pipeline”');
+
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await waitUntil(async () => (await items.count()) > 20, 'the next page is shown');
+    expect(await page.getByRole('button', { name: 'Load more' }).isVisible()).toBe(false);
+    const words = await page.locator('#activity-list .activity-what').allTextContents();
+    expect(words.slice(-3)).toEqual(['Failed sign-in: wrong password', 'API key “CI Pipeline” created', 'Account created']);
+    const failed = page.locator('#activity-list li[data-event-type="user.login_failed"]');
+    expect(await failed.locator('.activity-where').textContent()).toContain('Firefox on Linux');
+
+    await page.getByRole('button', { name: 'Generate New Key' }).click();
+    await page.getByRole('dialog', { name: 'Generate a new API key' }).getByLabel('Name').fill('Nightly backup');
+    await page.getByRole('button', { name: 'Generate key' }).click();
+    await page.getByRole('dialog', { name: 'Your new API key' }).getByRole('button', { name: 'Done' }).click();
+    await page.locator('#activity-list li').first().getByText('API key “Nightly backup” created').waitFor();
+  });
+
   async function storedRefreshToken(observed: ObservedPage): Promise<string | undefined> {
     return (await storedEntries(observed, origin)).find((entry) => entry.name === REFRESH_TOKEN_STORAGE_KEY)?.value;
   }

@@ -67,6 +67,26 @@ export interface paths {
         patch: operations["renameApiKey"];
         trace?: never;
     };
+    "/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your account's security activity, newest first
+         * @description Sign-ins, failed sign-ins, ended sessions, refresh-token reuse, and every change to your keys, with the credential that acted and the address it came from. Page with `next_cursor`: a cursor stays valid while new events arrive. Events are kept for AUDIT_RETENTION_DAYS (365 by default).
+         */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/login": {
         parameters: {
             query?: never;
@@ -277,6 +297,65 @@ export interface components {
              * @example CI Pipeline
              */
             name: string;
+        };
+        AuditActorDto: {
+            /** Format: uuid */
+            api_key_id?: string;
+            /**
+             * @description The credential that acted; `anonymous` for sign-up and sign-in.
+             * @example api_key
+             * @enum {string}
+             */
+            method: "session" | "api_key" | "anonymous";
+            /** Format: uuid */
+            session_id?: string;
+        };
+        AuditEventDto: {
+            actor: components["schemas"]["AuditActorDto"];
+            /** @example 2026-12-02T10:00:00.000Z */
+            created_at: string;
+            /** @example 7d2c1f0a-8b3e-4c5d-9e6f-0a1b2c3d4e5f */
+            id: string;
+            /**
+             * @description The client's address, as the session list records it.
+             * @example 203.0.113.7
+             */
+            ip: string | null;
+            subject: components["schemas"]["AuditSubjectDto"];
+            /** @example api_key.revoked */
+            type: components["schemas"]["AuditEventType"];
+            /** @example Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 */
+            user_agent: string | null;
+        };
+        AuditEventListDto: {
+            /** @description Newest first. */
+            events: components["schemas"]["AuditEventDto"][];
+            /** @description Pass it as `cursor` for the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @description - `api_key.created`: An API key was created
+         *     - `api_key.renamed`: An API key was renamed
+         *     - `api_key.revoked`: An API key was revoked
+         *     - `session.ended`: A session was signed out
+         *     - `session.refresh_reuse_detected`: A spent refresh token was used again, so it may have been stolen: its session was ended
+         *     - `user.login_failed`: A sign-in gave a wrong password for this account
+         *     - `user.login_succeeded`: A sign-in with the password started a session
+         *     - `user.signed_up`: The account was created, and its first session started
+         * @enum {string}
+         */
+        AuditEventType: "api_key.created" | "api_key.renamed" | "api_key.revoked" | "session.ended" | "session.refresh_reuse_detected" | "user.login_failed" | "user.login_succeeded" | "user.signed_up";
+        AuditSubjectDto: {
+            /**
+             * Format: uuid
+             * @description The key the event is about.
+             */
+            api_key_id?: string;
+            /**
+             * Format: uuid
+             * @description The session the event is about.
+             */
+            session_id?: string;
         };
         AuthMethodDto: {
             /**
@@ -967,6 +1046,88 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description Events per page, 1 to 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the page before. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventListDto"];
+                };
+            };
+            /** @description `malformed_request`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            401: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };

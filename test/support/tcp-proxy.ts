@@ -14,10 +14,19 @@ export class TcpProxy {
   async start(port = 0): Promise<void> {
     this.server = createServer((client) => {
       const upstream = createConnection(this.targetPort, this.targetHost);
+      // Whatever ends one side ends the other, as a real connection would: a client left
+      // open after its server went away would wait for an answer that never comes.
+      const endBoth = () => {
+        client.destroy();
+        upstream.destroy();
+      };
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => socket.destroy());
+        socket.on('close', () => {
+          this.sockets.delete(socket);
+          endBoth();
+        });
+        socket.on('error', endBoth);
       }
       client.pipe(upstream).pipe(client);
     });

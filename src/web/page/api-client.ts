@@ -43,6 +43,16 @@ export interface ApiKeyCreated extends ApiKey {
   key: string;
 }
 
+export interface AuditEvent {
+  id: string;
+  type: string;
+  created_at: string;
+  ip: string | null;
+  user_agent: string | null;
+  actor: { method: 'session' | 'api_key' | 'anonymous'; session_id?: string; api_key_id?: string };
+  subject: { api_key_id?: string; session_id?: string };
+}
+
 export interface FieldError {
   field: string;
   message: string;

@@ -63,6 +63,8 @@ export class ApiKeysPanel {
   constructor(
     private readonly session: SessionStore,
     private readonly status: StatusAnnouncer,
+    /** Called after each change this panel makes (the security activity shows it). */
+    private readonly changed: () => void = () => undefined,
   ) {
     this.generateButton.addEventListener('click', () => this.openCreateDialog());
     this.reloadButton.addEventListener('click', () => void this.load());
@@ -99,6 +101,11 @@ export class ApiKeysPanel {
     } finally {
       this.reloadButton.disabled = false;
     }
+  }
+
+  /** The name of one of the user's keys, as last loaded. */
+  nameOf(id: string): string | undefined {
+    return this.keys.find((key) => key.id === id)?.name;
   }
 
   /** Forgets everything shown, for the next user of this tab. */
@@ -198,6 +205,7 @@ export class ApiKeysPanel {
       this.render();
       this.renameDialog.close();
       this.status.announce(`“${key.name}” is now called “${renamed.name}”.`);
+      this.changed();
     } catch (error) {
       if (error instanceof SessionEndedError) return;
       if (!(error instanceof ApiError)) throw error;
@@ -226,6 +234,7 @@ export class ApiKeysPanel {
       this.render();
       this.createDialog.close();
       this.reveal(apiKey.name, key);
+      this.changed();
     } catch (error) {
       if (error instanceof SessionEndedError) return;
       if (!(error instanceof ApiError)) throw error;
@@ -277,6 +286,7 @@ export class ApiKeysPanel {
       this.render();
       this.revokeDialog.close();
       this.status.announce(`“${revoked.name}” was revoked. Requests that use it are now refused.`);
+      this.changed();
     } catch (error) {
       if (error instanceof SessionEndedError) return;
       this.revokeError.textContent = error instanceof ApiError ? error.message : 'The key could not be revoked.';

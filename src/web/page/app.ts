@@ -3,6 +3,7 @@
  * and switches between the views. Everything goes through the public HTTP API.
  */
 import { ApiError } from './api-client.js';
+import { ActivityPanel } from './activity-panel.js';
 import { ApiKeysPanel } from './api-keys-panel.js';
 import { AuthForm } from './auth-form.js';
 import { elementById } from './element-by-id.js';
@@ -34,8 +35,10 @@ const signOutButton = elementById('sign-out', HTMLButtonElement);
 const status = new StatusAnnouncer(elementById('status', HTMLDivElement));
 const session = new SessionStore((end) => showSignIn(END_NOTICES[end], { moveFocus: true }));
 const authForm = new AuthForm(session, () => void showSettings({ moveFocus: true }));
-const apiKeys = new ApiKeysPanel(session, status);
-const sessions = new SessionsPanel(session, status);
+const showChange = () => void activity.load();
+const apiKeys = new ApiKeysPanel(session, status, showChange);
+const sessions = new SessionsPanel(session, status, showChange);
+const activity = new ActivityPanel(session, status, (id) => apiKeys.nameOf(id));
 
 signOutButton.addEventListener('click', () => {
   signOutButton.disabled = true;
@@ -71,12 +74,14 @@ async function showSettings({ moveFocus }: { moveFocus: boolean }): Promise<void
   account.hidden = false;
   showView('settings');
   if (moveFocus) settingsHeading.focus();
-  await Promise.all([apiKeys.load(), sessions.load()]);
+  // The activity names keys, so it follows their list.
+  await Promise.all([apiKeys.load().then(() => activity.load()), sessions.load()]);
 }
 
 function showSignIn(notice: string, { moveFocus }: { moveFocus: boolean }): void {
   apiKeys.reset();
   sessions.reset();
+  activity.reset();
   status.clear();
   account.hidden = true;
   accountEmail.textContent = '';

@@ -13,6 +13,8 @@ export class SessionsPanel {
   constructor(
     private readonly session: SessionStore,
     private readonly status: StatusAnnouncer,
+    /** Called after each change this panel makes (the security activity shows it). */
+    private readonly changed: () => void = () => undefined,
   ) {
     this.signOutOthersButton.addEventListener('click', () => void this.signOutOthers());
   }
@@ -47,6 +49,7 @@ export class SessionsPanel {
     try {
       await this.session.request<void>('POST', '/v1/auth/logout', { scope: 'others' });
       this.status.announce(others === 1 ? 'Signed out 1 other session.' : `Signed out ${others} other sessions.`);
+      this.changed();
       await this.load();
     } catch (error) {
       this.report(error, 'The other sessions could not be signed out');
@@ -59,6 +62,7 @@ export class SessionsPanel {
     try {
       await this.session.request<void>('DELETE', `/v1/auth/sessions/${encodeURIComponent(session.id)}`);
       this.status.announce(`Signed out ${describeDevice(session.user_agent)}.`);
+      this.changed();
       await this.load();
     } catch (error) {
       button.disabled = false;

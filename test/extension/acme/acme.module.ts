@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../../../src/audit/audit.module';
 import { DatabaseModule } from '../../../src/database/database.module';
 import { CreateAcmeWidgets1765000000000 } from './migrations/1765000000000-CreateAcmeWidgets';
 import { Widget } from './widget.entity';
@@ -9,11 +10,11 @@ import { WidgetsService } from './widgets.service';
 
 /**
  * An enterprise team's module, as docs/EXTENDING.md describes it: its own
- * table and migration, error code, protected routes and a public one, all in
- * this folder. The deployment adds it to the AppModule's features.
+ * table and migration, error code, audit event type, protected routes and a
+ * public one, all in this folder. The deployment adds it to the AppModule's features.
  */
 @Module({
-  imports: [DatabaseModule.forFeature({ entities: [Widget], migrations: [CreateAcmeWidgets1765000000000] })],
+  imports: [DatabaseModule.forFeature({ entities: [Widget], migrations: [CreateAcmeWidgets1765000000000] }), AuditModule],
   controllers: [WidgetsController, ReportsController],
   providers: [WidgetsRepository, WidgetsService],
 })

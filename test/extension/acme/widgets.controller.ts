@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Actor, AuditActor } from '../../../src/audit/audit-actor';
 import { ApiErrors } from '../../../src/common/decorators/api-errors.decorator';
 import { JSON_BODY_ERRORS } from '../../../src/common/errors/common-errors';
 import { Authenticated, Public } from '../../../src/credentials/auth.decorators';
@@ -16,8 +17,8 @@ export class WidgetsController {
   @Post()
   @Authenticated()
   @ApiErrors(...JSON_BODY_ERRORS, 'widget_name_taken')
-  async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateWidgetDto): Promise<WidgetDto> {
-    return WidgetDto.from(await this.widgets.create(principal.userId, body.name));
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateWidgetDto, @Actor() actor: AuditActor): Promise<WidgetDto> {
+    return WidgetDto.from(await this.widgets.create(principal.userId, body.name, actor));
   }
 
   @Get()

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { ApiException } from '../../../src/common/errors/api-exception';
 import { isUniqueViolation } from '../../../src/database/database-errors';
 import { EntityRepository } from '../../../src/database/entity-repository';
+import { Transaction } from '../../../src/database/transactions';
 import './acme.errors';
 import { Widget } from './widget.entity';
 
@@ -14,9 +15,10 @@ export class WidgetsRepository extends EntityRepository<Widget> {
   }
 
   /** A name the user already gave a widget is 409 `widget_name_taken`. */
-  async insert(userId: string, name: string): Promise<Widget> {
+  async insert(tx: Transaction, userId: string, name: string): Promise<Widget> {
+    const table = this.table(tx);
     try {
-      return await this.table().save(this.table().create({ userId, name }));
+      return await table.save(table.create({ userId, name }));
     } catch (error) {
       if (isUniqueViolation(error, 'uq_acme_widgets_user_id_name')) throw new ApiException('widget_name_taken');
       throw error;
