@@ -170,6 +170,7 @@ describe('API keys', () => {
       const { key } = await createApiKey(t, user.accessToken);
       const flipped = `${key.slice(0, 36)}${key[36] === '0' ? '1' : '0'}${key.slice(37)}`;
       await t.app.get(LastUsedRecorder).flush(); // nothing left for a timed flush to write meanwhile
+      await t.mailSettled();
       queries.mockClear();
       for (const bad of [flipped, `${key}0`, key.slice(0, -1), key.toUpperCase().replace('MGP_', 'mgp_'), 'mgp_', 'mgp_zz']) {
         const response = await t.http().get('/v1/auth/whoami').set(bearer(bad)).expect(401);

@@ -32,6 +32,7 @@ describe('Verification from memory', () => {
     const user = await signUp(t);
     const { key } = await createApiKey(t, user.accessToken);
     await authenticated(key).expect(200);
+    await t.mailSettled();
     queries.mockClear();
     for (let i = 0; i < 20; i++) await authenticated(key).expect(200);
     expect(queries).not.toHaveBeenCalled();
@@ -40,6 +41,7 @@ describe('Verification from memory', () => {
   it('verifies a session token with no database query after its first use', async () => {
     const user = await signUp(t);
     await authenticated(user.accessToken).expect(200);
+    await t.mailSettled();
     queries.mockClear();
     for (let i = 0; i < 20; i++) await authenticated(user.accessToken).expect(200);
     expect(queries).not.toHaveBeenCalled();
@@ -52,6 +54,7 @@ describe('Verification from memory', () => {
       await t.http().get('/v1/auth/whoami').set(bearer(token)).expect(200);
       await t.http().get('/v1/users/me').set(bearer(token)).expect(200);
     }
+    await t.mailSettled();
     queries.mockClear();
     for (let i = 0; i < 10; i++) {
       for (const token of [key, user.accessToken]) {
@@ -73,6 +76,7 @@ describe('Verification from memory', () => {
   it('remembers an unknown well-formed key briefly, and never looks up malformed ones', async () => {
     const unknown = checksummed(`mgp_${'cd'.repeat(16)}`);
     await authenticated(unknown).expect(401);
+    await t.mailSettled();
     queries.mockClear();
     for (let i = 0; i < 10; i++) {
       expect((await authenticated(unknown).expect(401)).body.code).toBe('invalid_token');

@@ -12,6 +12,6 @@ import { LastUsedRecorder } from './last-used.recorder';
   imports: [DatabaseModule.forFeature({ entities: [ApiKey] }), AuditModule],
   controllers: [ApiKeysController],
   providers: [ApiKeysRepository, ApiKeysService, ApiKeyVerifier, LastUsedRecorder],
-  exports: [ApiKeyVerifier],
+  exports: [ApiKeyVerifier, ApiKeysService],
 })
 export class ApiKeysModule {}

@@ -62,6 +62,12 @@ export class ApiKeysRepository extends EntityRepository<ApiKey> {
     return (result.affected ?? 0) > 0;
   }
 
+  /** The digests of all the user's keys, for forgetting them everywhere. */
+  async hashesOf(tx: Transaction, userId: string): Promise<string[]> {
+    const keys = await this.table(tx).find({ where: { userId }, select: { keyHash: true } });
+    return keys.map((key) => key.keyHash);
+  }
+
   async findVerification(keyHash: string): Promise<KeyVerification | null> {
     const apiKey = await this.table().findOne({ where: { keyHash }, select: { id: true, userId: true, revokedAt: true } });
     return apiKey && { id: apiKey.id, userId: apiKey.userId, revoked: apiKey.revokedAt !== null };

@@ -6,7 +6,7 @@ import { AuditActor } from '../audit/audit-actor';
 import { AuditLog } from '../audit/audit-log';
 import { AppConfig } from '../config/app-config';
 import { InvalidationBus } from '../credentials/invalidation-bus';
-import { Transactions } from '../database/transactions';
+import { Transaction, Transactions } from '../database/transactions';
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from './api-key-format';
 import { ApiKey } from './api-key.entity';
 import './api-key.errors';
@@ -78,6 +78,15 @@ export class ApiKeysService {
       await this.audit.record(tx, { type: 'api_key.renamed', userId, actor, subject: { apiKeyId: id } });
       return apiKey;
     });
+  }
+
+  /**
+   * For an account that `tx` deletes (its keys with it, by cascade): every
+   * instance forgets every key of the user when `tx` commits, so that none
+   * is admitted from memory afterwards.
+   */
+  async forgetAllOf(tx: Transaction, userId: string): Promise<void> {
+    await this.bus.publish(tx, API_KEY_CHANGED, await this.apiKeys.hashesOf(tx, userId));
   }
 
   /** Takes effect at once on every instance. Idempotent: revoking a revoked key returns it unchanged. */

@@ -10,6 +10,10 @@ export const AUTH_EVENTS = defineAuditEventTypes({
     subject: ['session_id'],
     actor: 'anonymous',
   },
+  'password.changed': { description: 'The password was changed, and every other session ended', subject: ['session_id'], actor: 'credential' },
+  'password.reset_requested': { description: 'A password-reset link was sent to the email', subject: [], actor: 'anonymous' },
+  'password.reset_completed': { description: 'The password was set with a reset link, and every session ended', subject: [], actor: 'anonymous' },
+  'email.verified': { description: 'The email was verified with a link sent to it', subject: [], actor: 'anonymous' },
 });
 
 declare module '../audit/audit-event-types' {

@@ -6,15 +6,22 @@ import { PassportModule } from '@nestjs/passport';
 import { createSecretKey } from 'node:crypto';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuditModule } from '../audit/audit.module';
+import { MailModule } from '../mail/mail.module';
 import { AppConfig } from '../config/app-config';
 import { BearerAuthGuard } from '../credentials/bearer-auth.guard';
 import { requestAuthenticator } from '../credentials/connection-memo';
 import { DatabaseModule } from '../database/database.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokens } from './access-tokens';
+import { AccountController } from './account/account.controller';
+import { AccountLinks } from './account/account-links';
+import { AccountService } from './account/account.service';
+import { AccountToken } from './account/account-token.entity';
+import { AccountTokensRepository } from './account/account-tokens.repository';
 import { AuthController } from './auth.controller';
 import { SignInFailures } from './sign-in-failures';
 import { BearerStrategy } from './bearer.strategy';
+import { CommonPasswords } from './passwords/common-passwords';
 import { PasswordsService } from './passwords/passwords.service';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
@@ -31,7 +38,8 @@ import { SessionsService } from './sessions.service';
     UsersModule,
     ApiKeysModule,
     AuditModule,
-    DatabaseModule.forFeature({ entities: [Session, RefreshToken] }),
+    MailModule,
+    DatabaseModule.forFeature({ entities: [Session, RefreshToken, AccountToken] }),
     PassportModule,
     JwtModule.registerAsync({
       inject: [ConfigService],
@@ -46,9 +54,13 @@ import { SessionsService } from './sessions.service';
       },
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, AccountController],
   providers: [
     PasswordsService,
+    CommonPasswords,
+    AccountTokensRepository,
+    AccountLinks,
+    AccountService,
     AccessTokens,
     SessionsRepository,
     SessionsService,

@@ -17,6 +17,8 @@ import { profileOf, UserProfile } from '../users/user-profile';
 import { AccessTokens } from './access-tokens';
 import './auth.errors';
 import './auth.events';
+import { AccountLinks } from './account/account-links';
+import { CommonPasswords } from './passwords/common-passwords';
 import { PasswordsService } from './passwords/passwords.service';
 import { SESSIONS_ENDED } from './session.verifier';
 import { Session } from './session.entity';
@@ -54,19 +56,26 @@ export class SessionsService {
     private readonly accessTokens: AccessTokens,
     private readonly signInFailures: SignInFailures,
     private readonly audit: AuditLog,
+    private readonly commonPasswords: CommonPasswords,
+    private readonly links: AccountLinks,
     private readonly clock: Clock,
     config: ConfigService<AppConfig, true>,
   ) {
     this.reuseGraceMs = config.get('auth', { infer: true }).refreshReuseGraceS * 1000;
   }
 
-  /** Throws 409 `email_taken` when the email is registered. */
+  /**
+   * Throws 400 `weak_password` for a common password and 409 `email_taken`
+   * when the email is registered. Mails a link to verify the email.
+   */
   async signUp(input: { email: string; password: string; name?: string }, client: ClientInfo): Promise<IssuedSession> {
+    this.commonPasswords.assertNotCommon(input.password);
     const passwordHash = await this.passwords.hash(input.password);
     return this.transactions.run(async (tx) => {
       const user = await this.users.create(tx, { email: input.email, passwordHash, name: input.name });
       const session = await this.startSession(tx, user, client);
       await this.audit.record(tx, { type: 'user.signed_up', userId: user.id, actor: anonymous(client), subject: { sessionId: session.sessionId } });
+      await this.links.send(tx, user, 'email_verification');
       return session;
     });
   }
@@ -151,6 +160,14 @@ export class SessionsService {
     const ended = await this.sessions.revoke(tx, userId, selection, this.clock.now());
     await this.bus.publish(tx, SESSIONS_ENDED, ended);
     return ended;
+  }
+
+  /**
+   * Ends every live session of the user but `except`, on every instance once
+   * `tx` commits: their access and refresh tokens stop working.
+   */
+  async endAll(tx: Transaction, userId: string, except?: string): Promise<string[]> {
+    return this.end(tx, userId, except ? { allBut: except } : 'all');
   }
 
   /** `end`, with a `session.ended` event for each session it ended. */

@@ -37,9 +37,26 @@ describe('loadConfig', () => {
   });
 
   it('requires a JWT secret of at least 32 bytes in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required when NODE_ENV=production/);
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/at least 32 bytes/);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) }).auth.jwtSecret).toBe('s'.repeat(32));
+    const mail = { MAIL_OUTBOX_ONLY: 'true' };
+    expect(() => loadConfig({ NODE_ENV: 'production', ...mail })).toThrow(/JWT_SECRET: required when NODE_ENV=production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short', ...mail })).toThrow(/at least 32 bytes/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32), ...mail }).auth.jwtSecret).toBe('s'.repeat(32));
+  });
+
+  it('refuses to start in production without SMTP_URL, unless MAIL_OUTBOX_ONLY says so, and never shows the SMTP password', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) };
+    expect(() => loadConfig(production)).toThrow(/SMTP_URL: required when NODE_ENV=production, unless MAIL_OUTBOX_ONLY=true/);
+    expect(loadConfig({ ...production, MAIL_OUTBOX_ONLY: 'true' }).mail.smtpUrl).toBeUndefined();
+    expect(loadConfig({ ...production, SMTP_URL: 'smtps://u:p@smtp.example.com:465' }).mail.smtpUrl).toBe('smtps://u:p@smtp.example.com:465');
+    const bad = () => loadConfig({ ...production, SMTP_URL: 'http://u:hunter2@smtp.example.com' });
+    expect(bad).toThrow(/SMTP_URL: must be a URL such as smtps:/);
+    expect(bad).not.toThrow(/hunter2/);
+  });
+
+  it('builds links from PUBLIC_URL, by default the local port', () => {
+    expect(loadConfig({ DATA_DIR: tempDir(), PORT: '8080' }).mail.publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ DATA_DIR: tempDir(), PUBLIC_URL: 'https://auth.example.com/' }).mail.publicUrl).toBe('https://auth.example.com');
+    expect(() => loadConfig({ DATA_DIR: tempDir(), PUBLIC_URL: 'javascript:alert(1)' })).toThrow(/PUBLIC_URL/);
   });
 
   it('generates a development secret once and keeps it under DATA_DIR', () => {

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -27,6 +27,7 @@ export interface AppConfig {
   sessions: { cache: CredentialCacheConfig };
   users: { cache: CredentialCacheConfig };
   audit: { retentionDays: number };
+  mail: MailConfig;
   logging: { level: EnvSchema['LOG_LEVEL'] };
   tuning: TuningConfig;
 }
@@ -51,6 +52,16 @@ export interface TuningConfig {
   connectionMemo: boolean;
   /** Success responses serialized by code compiled from their OpenAPI schema, not JSON.stringify. */
   compiledSerializers: boolean;
+}
+
+export interface MailConfig {
+  /** Delivery through this SMTP server; unset: each message becomes an .eml file in `outboxDir`. */
+  smtpUrl?: string;
+  from: string;
+  outboxDir: string;
+  /** The base of every link in a message, without a trailing slash. */
+  publicUrl: string;
+  retryBaseMs: number;
 }
 
 export interface CredentialCacheConfig {
@@ -88,7 +99,7 @@ export class ConfigValidationError extends Error {
 }
 
 /** Variables whose value may hold a secret: an error names them, never shows them. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'JWT_SECRET']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'JWT_SECRET', 'SMTP_URL']);
 
 const MIN_JWT_SECRET_BYTES = 32;
 const IN_MEMORY_DATA_DIR = 'memory://';
@@ -107,6 +118,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   if (parsed.NODE_ENV === 'production' && parsed.JWT_SECRET === undefined) {
     problems.push('JWT_SECRET: required when NODE_ENV=production');
+  }
+  if (parsed.NODE_ENV === 'production' && parsed.SMTP_URL === undefined && !parsed.MAIL_OUTBOX_ONLY) {
+    problems.push('SMTP_URL: required when NODE_ENV=production, unless MAIL_OUTBOX_ONLY=true says that mail is only written to files');
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
@@ -152,6 +166,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     sessions: { cache: credentialCache },
     users: { cache: credentialCache },
     audit: { retentionDays: parsed.AUDIT_RETENTION_DAYS },
+    mail: {
+      smtpUrl: parsed.SMTP_URL,
+      from: parsed.MAIL_FROM,
+      outboxDir: parsed.MAIL_OUTBOX_DIR ?? outboxDirOf(parsed.DATA_DIR),
+      publicUrl: (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ''),
+      retryBaseMs: parsed.MAIL_RETRY_BASE_MS,
+    },
     logging: { level: parsed.LOG_LEVEL },
     tuning: {
       threadPriorities: parsed.TUNE_THREAD_PRIORITIES,
@@ -163,6 +184,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       compiledSerializers: parsed.TUNE_COMPILED_SERIALIZERS,
     },
   };
+}
+
+/** `DATA_DIR/outbox`; with an in-memory database, a folder of the system's temporary directory. */
+function outboxDirOf(dataDir: string): string {
+  return dataDir === IN_MEMORY_DATA_DIR ? join(tmpdir(), 'magpipe-outbox') : join(dataDir, 'outbox');
 }
 
 /**

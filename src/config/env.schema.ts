@@ -37,6 +37,25 @@ function IsPostgresUrl() {
   });
 }
 
+/** A URL of one of `protocols` with a host, such as `smtp://` or `https://`. */
+function IsUrlOf(protocols: string[], example: string) {
+  return ValidateBy({
+    name: 'isUrlOf',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        try {
+          const url = new URL(value);
+          return protocols.includes(url.protocol) && url.hostname.length > 0;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => `must be a URL such as ${example}`,
+    },
+  });
+}
+
 /** A yes/no setting: `1`, `true`, `yes` or `on` (any case) is yes, anything else no. */
 const Flag = () => applyDecorators(Transform(toBoolean), IsBoolean());
 
@@ -147,6 +166,32 @@ export class EnvSchema {
   @IsInt()
   @Min(1)
   AUDIT_RETENTION_DAYS = 365;
+
+  @IsOptional()
+  @IsUrlOf(['smtp:', 'smtps:'], 'smtps://user:password@smtp.example.com:465')
+  SMTP_URL?: string;
+
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'Magpipe <no-reply@localhost>';
+
+  @Flag()
+  MAIL_OUTBOX_ONLY = false;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  MAIL_OUTBOX_DIR?: string;
+
+  /** First retry of a failed delivery after this long, then twice as long each time, up to an hour. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  MAIL_RETRY_BASE_MS = 5000;
+
+  @IsOptional()
+  @IsUrlOf(['http:', 'https:'], 'https://auth.example.com')
+  PUBLIC_URL?: string;
 
   @Flag()
   TRUST_PROXY = false;

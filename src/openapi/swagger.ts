@@ -29,6 +29,7 @@ const TAGS: [string, string][] = [
   ['Auth', 'Sign-up, sign-in, refresh-token rotation, sign-out and sessions'],
   ['API keys', 'Long-lived keys for servers, scripts and CI'],
   ['Users', 'The signed-in user'],
+  ['Account', 'Password change and reset, email verification, and deleting the account'],
   ['Security activity', "The account's audit log: sign-ins, sessions and key changes"],
   ['Health', 'Liveness and database reachability'],
 ];

@@ -6,6 +6,13 @@ export interface UserProfile {
   email: string;
   name: string | null;
   createdAt: Date;
+  emailVerifiedAt: Date | null;
 }
 
-export const profileOf = ({ id, email, name, createdAt }: User): UserProfile => ({ id, email, name, createdAt });
+export const profileOf = ({ id, email, name, createdAt, emailVerifiedAt }: User): UserProfile => ({
+  id,
+  email,
+  name,
+  createdAt,
+  emailVerifiedAt,
+});

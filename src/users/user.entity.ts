@@ -15,6 +15,10 @@ export class User {
   @Column({ type: 'varchar', length: 100, nullable: true })
   name: string | null;
 
+  /** When the owner proved the address is theirs, by a link sent to it; null until then. */
+  @Column({ type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -37,8 +37,22 @@ export class UsersRepository extends EntityRepository<User> {
     return this.table().findOneBy({ email });
   }
 
-  findById(id: string): Promise<User | null> {
-    return this.table().findOneBy({ id });
+  findById(id: string, tx?: Transaction): Promise<User | null> {
+    return this.table(tx).findOneBy({ id });
+  }
+
+  async setPasswordHash(tx: Transaction, id: string, passwordHash: string): Promise<void> {
+    await this.table(tx).update({ id }, { passwordHash });
+  }
+
+  /** Sets when the email was verified, unless it already was. */
+  async markEmailVerified(tx: Transaction, id: string, at: Date): Promise<void> {
+    await this.table(tx).createQueryBuilder().update().set({ emailVerifiedAt: at }).where('id = :id AND email_verified_at IS NULL', { id }).execute();
+  }
+
+  /** The user and, by cascade, every row of theirs. */
+  async delete(tx: Transaction, id: string): Promise<void> {
+    await this.table(tx).delete({ id });
   }
 
   /** The user, renamed; null when there is no such user. */

@@ -61,6 +61,26 @@ export class UsersService {
     return profileOf(user);
   }
 
+  /** The user with this id, password hash included, in `tx` when given: for checking a password. */
+  findById(id: string, tx?: Transaction): Promise<User | null> {
+    return this.users.findById(id, tx);
+  }
+
+  async setPasswordHash(tx: Transaction, id: string, passwordHash: string): Promise<void> {
+    await this.users.setPasswordHash(tx, id, passwordHash);
+  }
+
+  async markEmailVerified(tx: Transaction, id: string, at: Date): Promise<void> {
+    await this.users.markEmailVerified(tx, id, at);
+    await this.bus.publish(tx, USER_CHANGED, [id]);
+  }
+
+  /** Deletes the user and every row of theirs; every instance forgets the profile once `tx` commits. */
+  async delete(tx: Transaction, id: string): Promise<void> {
+    await this.users.delete(tx, id);
+    await this.bus.publish(tx, USER_CHANGED, [id]);
+  }
+
   private readonly loadProfile = async (id: string): Promise<UserProfile | null> => {
     const user = await this.users.findById(id);
     return user && profileOf(user);

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
       ...PRODUCTION_ENV,
       AUTH_RATE_LIMIT_MAX: '1000000',
       JWT_SECRET: randomBytes(32).toString('hex'),
+      MAIL_OUTBOX_ONLY: 'true',
       ...changed,
     },
     'bench',

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
+import { freePort } from '../support/app-process';
 import { createApiKey, logIn, signUp, uniqueEmail } from '../support/factories';
+import { outboxFiles, waitForMail } from '../support/mail';
 import { startTestApp, TestApp } from '../support/test-app';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from './chromium';
 import { ObservedPage, openObservedPage, REFRESH_TOKEN_STORAGE_KEY, storedEntries, waitUntil } from './observed-page';
@@ -25,9 +26,11 @@ describeInChromium('Settings → API page (Chromium)', () => {
 
   beforeAll(async () => {
     buildWebPage();
-    t = await startTestApp({ env: { API_KEY_LAST_USED_FLUSH_MS: '200' } });
-    await t.app.listen(0, '127.0.0.1');
-    origin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    // Links in mail point at this origin, so it is chosen before the service starts.
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    t = await startTestApp({ env: { API_KEY_LAST_USED_FLUSH_MS: '200', PUBLIC_URL: origin } });
+    await t.app.listen(port, '127.0.0.1');
     browser = await launchChromium();
   }, 120_000);
 
@@ -254,13 +257,13 @@ describeInChromium('Settings → API page (Chromium)', () => {
     const user = await signUp(t);
     const observed = await open({ refreshToken: user.refreshToken, fakeClock: true });
     const { page } = observed;
-    await page.getByText(user.email).waitFor();
+    await page.locator('#account-email').getByText(user.email).waitFor();
     const firstToken = await storedRefreshToken(observed);
     expect(firstToken).not.toBe(user.refreshToken);
 
     await page.reload();
     await page.getByRole('heading', { name: 'API', exact: true }).waitFor();
-    await page.getByText(user.email).waitFor();
+    await page.locator('#account-email').getByText(user.email).waitFor();
     const secondToken = await storedRefreshToken(observed);
     expect(secondToken).not.toBe(firstToken);
 
@@ -285,7 +288,7 @@ describeInChromium('Settings → API page (Chromium)', () => {
     // Mid-visit: the session is ended elsewhere, and the next request finds out.
     const user = await signUp(t);
     const ended = await open({ refreshToken: user.refreshToken });
-    await ended.page.getByText(user.email).waitFor();
+    await ended.page.locator('#account-email').getByText(user.email).waitFor();
     await t
       .http()
       .post('/v1/auth/logout')
@@ -446,6 +449,106 @@ describeInChromium('Settings → API page (Chromium)', () => {
     await page.getByRole('button', { name: 'Generate key' }).click();
     await page.getByRole('dialog', { name: 'Your new API key' }).getByRole('button', { name: 'Done' }).click();
     await page.locator('#activity-list li').first().getByText('API key “Nightly backup” created').waitFor();
+  });
+
+  describe('the account lifecycle', () => {
+    const latestLink = async (email: string, count: number) => (await waitForMail(() => outboxFiles(t.outboxDir), email, count)).at(-1)!.link!;
+
+    it('resets a forgotten password by the link in the mail', async () => {
+      const user = await signUp(t);
+      const { page } = await open();
+      await page.getByRole('button', { name: 'Forgot password?' }).click();
+      await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+      await page.locator('#forgot-view').getByLabel('Email').fill(user.email);
+      await page.getByRole('button', { name: 'Send the link' }).click();
+      await page.locator('#forgot-notice').getByText('If this email has an account', { exact: false }).waitFor();
+
+      const link = await latestLink(user.email, 2);
+      expect(link.startsWith(`${origin}/#reset-password?token=`)).toBe(true);
+      // As from a new tab: the page loads with the link (the verification test follows one in an open tab).
+      await page.goto('about:blank');
+      await page.goto(link);
+      await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+      expect(page.url()).toBe(`${origin}/`); // the token is out of the address bar and the history
+      await page.locator('#reset-view').getByLabel('New password', { exact: true }).fill('password1');
+      await page.getByRole('button', { name: 'Set the password' }).click();
+      await page.locator('#reset-password-error, #reset-form-error').getByText('too common', { exact: false }).first().waitFor();
+      await page.locator('#reset-view').getByLabel('New password', { exact: true }).fill('a brand new passphrase');
+      await page.getByRole('button', { name: 'Set the password' }).click();
+      await page.locator('#auth-notice').getByText('Your password is set', { exact: false }).waitFor();
+
+      await page.locator('#auth-view').getByLabel('Email').fill(user.email);
+      await page.locator('#auth-view').getByLabel('Password').fill('a brand new passphrase');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByRole('heading', { name: 'API', exact: true }).waitFor();
+      expect((await whoami(user.accessToken)).status).toBe(401);
+      // The reset proved the address: no banner.
+      expect(await page.locator('#verify-banner').isHidden()).toBe(true);
+    });
+
+    it('shows a banner until the email is verified, resends the link, and verifies by it', async () => {
+      const email = uniqueEmail();
+      const { page } = await open();
+      await page.getByRole('button', { name: 'Create an account' }).click();
+      await page.locator('#auth-view').getByLabel('Email').fill(email);
+      await page.locator('#auth-view').getByLabel('Password').fill('correct horse battery');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      const banner = page.getByRole('region', { name: 'Email verification' });
+      await banner.waitFor();
+      expect(await banner.textContent()).toContain(email);
+      await latestLink(email, 1);
+
+      await banner.getByRole('button', { name: 'Resend the link' }).click();
+      await page.getByRole('status').getByText('A new link is on its way', { exact: false }).waitFor();
+      const link = await latestLink(email, 2);
+      await page.goto(link); // only the hash changes: the open page follows it
+      await page.getByRole('status').getByText('Your email is verified.').waitFor();
+      expect(await page.locator('#verify-banner').isHidden()).toBe(true);
+      await page.locator('#activity-list li').first().getByText('Email verified').waitFor();
+      expect(page.url()).toBe(`${origin}/`);
+    });
+
+    it('changes the password, which signs out the other sessions', async () => {
+      const user = await signUp(t);
+      const other = await logIn(t, user.email, user.password);
+      const { page } = await open({ refreshToken: user.refreshToken });
+      await page.getByRole('button', { name: 'Change password' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Change your password' });
+      await dialog.getByLabel('Current password').fill('not my password');
+      await dialog.getByLabel('New password').fill('an even better passphrase');
+      await dialog.getByRole('button', { name: 'Change password' }).click();
+      await dialog.locator('#change-current-error').getByText('The password is not right').waitFor();
+      await dialog.getByLabel('Current password').fill(user.password);
+      await dialog.getByRole('button', { name: 'Change password' }).click();
+      await page.getByRole('status').getByText('Your password is changed.', { exact: false }).waitFor();
+      await page.locator('#activity-list li').first().getByText('Password changed').waitFor();
+      expect((await whoami(other.accessToken)).status).toBe(401);
+      expect(await page.locator('#settings-view').isVisible()).toBe(true);
+    });
+
+    it('deletes the account after asking for the password', async () => {
+      const user = await signUp(t);
+      const { key } = await createApiKey(t, user.accessToken);
+      const observed = await open({ refreshToken: user.refreshToken });
+      const { page } = observed;
+      await page.getByRole('button', { name: 'Delete account' }).click();
+      const dialog = page.getByRole('alertdialog', { name: 'Delete your account?' });
+      expect(await focusedElementText(page)).toBe('Cancel');
+      await dialog.getByLabel('Your password, to confirm').fill('wrong password');
+      await dialog.getByRole('button', { name: 'Delete my account' }).click();
+      await dialog.locator('#delete-password-error').getByText('The password is not right').waitFor();
+      await dialog.getByLabel('Your password, to confirm').fill(user.password);
+      await dialog.getByRole('button', { name: 'Delete my account' }).click();
+      await page.locator('#auth-notice').getByText('Your account is deleted.', { exact: false }).waitFor();
+      expect(await storedEntries(observed, origin)).toEqual([]);
+      expect((await whoami(key)).status).toBe(401);
+      const login = await api('/v1/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: user.email, password: user.password }),
+      });
+      expect(login.status).toBe(401);
+    });
   });
 
   async function storedRefreshToken(observed: ObservedPage): Promise<string | undefined> {

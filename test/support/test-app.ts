@@ -2,6 +2,9 @@ import { ModuleMetadata } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -9,6 +12,7 @@ import { appOptions, configureApp, createAdapter, nestLoggerFor } from '../../sr
 import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
 import { EnvOverrides, readConfig } from '../../src/config/config.module';
+import { MailSender } from '../../src/mail/mail-sender';
 import { buildOpenApiDocument } from '../../src/openapi/swagger';
 import { createRootLogger } from '../../src/platform/logging/root-logger';
 import { applyPlatformTuning } from '../../src/platform/platform-tuning';
@@ -22,6 +26,10 @@ export interface TestApp {
   dataSource: DataSource;
   clock: FakeClock;
   database: TestDatabase;
+  /** Where messages go as .eml files when no SMTP_URL is given: a folder of this app's own. */
+  outboxDir: string;
+  /** Resolves once the mail sender is idle, so that its queries do not fall into a test's count. */
+  mailSettled(): Promise<void>;
   /** Every log line written so far, when started with `captureLogs`. */
   logs: string[];
   /** Every response is checked against the OpenAPI document; violations fail `close()`. */
@@ -49,7 +57,14 @@ const TEST_ENV: EnvOverrides = {
 /** Boots the real AppModule over HTTP (Fastify), on a fresh database unless one is given. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
-  const env = { ...TEST_ENV, ...database.env, ...(options.captureLogs ? { LOG_LEVEL: 'trace' } : {}), ...options.env };
+  const outboxDir = mkdtempSync(join(tmpdir(), 'mgp-outbox-'));
+  const env = {
+    ...TEST_ENV,
+    MAIL_OUTBOX_DIR: outboxDir,
+    ...database.env,
+    ...(options.captureLogs ? { LOG_LEVEL: 'trace' } : {}),
+    ...options.env,
+  };
   const config = readConfig(env);
   applyPlatformTuning(config);
   const clock = new FakeClock();
@@ -85,9 +100,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     database,
     logs,
     contract,
+    outboxDir,
+    mailSettled: () => app.get(MailSender).settled(),
     close: async () => {
       await app.close();
       if (!options.database) await database.drop();
+      rmSync(outboxDir, { recursive: true, force: true });
       expect(contract.violations).toEqual([]);
     },
   };

@@ -22,6 +22,10 @@ const WHAT: Record<string, (keyName: string) => string> = {
   'api_key.created': (name) => `API key ${name} created`,
   'api_key.renamed': (name) => `API key ${name} renamed`,
   'api_key.revoked': (name) => `API key ${name} revoked`,
+  'password.changed': () => 'Password changed',
+  'password.reset_requested': () => 'Password reset link requested',
+  'password.reset_completed': () => 'Password reset by the emailed link',
+  'email.verified': () => 'Email verified',
 };
 
 export class ActivityPanel {

@@ -8,6 +8,7 @@ export interface User {
   email: string;
   name: string | null;
   created_at: string;
+  email_verified_at: string | null;
 }
 
 export interface Session {

@@ -19,7 +19,7 @@ const RENEW_RETRY_MS = 15_000;
 /** Tabs share the refresh token; this Web Lock keeps two of them from spending it at once. */
 const RENEWAL_LOCK = 'magpipe.session-renewal';
 
-export type SessionEnd = 'expired' | 'signed_out' | 'signed_out_elsewhere';
+export type SessionEnd = 'expired' | 'signed_out' | 'signed_out_elsewhere' | 'account_deleted';
 
 /** Thrown to callers whose request needed a session that has ended; the sign-in screen is already shown. */
 export class SessionEndedError extends Error {
@@ -82,6 +82,18 @@ export class SessionStore {
       // Expired while the tab slept, or ended elsewhere: one renewal tells which.
       return callApi<T>(method, path, { accessToken: await this.renew(), body });
     }
+  }
+
+  /** The signed-in user, read again (after the email was verified, say). */
+  async refreshUser(): Promise<User | null> {
+    if (!this.isActive) return null;
+    this.signedInUser = await this.request<User>('GET', '/v1/users/me');
+    return this.signedInUser;
+  }
+
+  /** Forgets a session the server has ended already (the account is deleted). */
+  forget(reason: SessionEnd): void {
+    this.end(reason);
   }
 
   /** Ends this session on the server (scope `local`) and forgets it here. */
