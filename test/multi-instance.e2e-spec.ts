@@ -76,6 +76,41 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
     expect(await timeUntilRefused(() => call(b.url, '/v1/users/me', { token }), 'invalid_token')).toBeLessThan(1000);
   });
 
+  it('a password changed through A ends the other sessions on B within 1 second, and keeps the keys', async () => {
+    const email = `multi-password-${Date.now()}@example.com`;
+    const signup = await call(a.url, '/v1/auth/signup', { method: 'POST', body: JSON.stringify({ email, password: 'correct horse battery' }) });
+    const other = await call(b.url, '/v1/auth/login', { method: 'POST', body: JSON.stringify({ email, password: 'correct horse battery' }) });
+    const key = (await call(a.url, '/v1/api-keys', { method: 'POST', token: signup.body.access_token, body: JSON.stringify({ name: 'kept' }) })).body.key;
+    expect((await call(b.url, '/v1/users/me', { token: other.body.access_token })).status).toBe(200);
+    expect((await call(b.url, '/v1/auth/whoami', { token: key })).status).toBe(200);
+
+    const changed = await call(a.url, '/v1/users/me/password', {
+      method: 'POST',
+      token: signup.body.access_token,
+      body: JSON.stringify({ current_password: 'correct horse battery', new_password: 'a longer passphrase' }),
+    });
+    expect(changed.status).toBe(204);
+    expect(await timeUntilRefused(() => call(b.url, '/v1/users/me', { token: other.body.access_token }), 'invalid_token')).toBeLessThan(1000);
+    expect((await call(b.url, '/v1/users/me', { token: signup.body.access_token })).status).toBe(200);
+    expect((await call(b.url, '/v1/auth/whoami', { token: key })).status).toBe(200);
+  });
+
+  it('an account deleted through A stops its key and session on B within 1 second', async () => {
+    const signup = await call(a.url, '/v1/auth/signup', {
+      method: 'POST',
+      body: JSON.stringify({ email: `multi-delete-${Date.now()}@example.com`, password: 'correct horse battery' }),
+    });
+    const token = signup.body.access_token;
+    const key = (await call(a.url, '/v1/api-keys', { method: 'POST', token, body: JSON.stringify({ name: 'doomed' }) })).body.key;
+    expect((await call(b.url, '/v1/users/me', { token })).status).toBe(200);
+    expect((await call(b.url, '/v1/auth/whoami', { token: key })).status).toBe(200);
+
+    const deleted = await call(a.url, '/v1/users/me/delete', { method: 'POST', token, body: JSON.stringify({ password: 'correct horse battery' }) });
+    expect(deleted.status).toBe(204);
+    expect(await timeUntilRefused(() => call(b.url, '/v1/auth/whoami', { token: key }), 'invalid_token')).toBeLessThan(1000);
+    expect(await timeUntilRefused(() => call(b.url, '/v1/users/me', { token }), 'invalid_token')).toBeLessThan(1000);
+  });
+
   it('a profile renamed through A is served renamed by B within 1 second', async () => {
     const signup = await call(a.url, '/v1/auth/signup', {
       method: 'POST',

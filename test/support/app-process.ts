@@ -1,11 +1,15 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The service running as its own process, as in production. */
 export interface AppProcess {
   url: string;
   pid: number;
+  /** Where its mail goes as .eml files (a folder of its own unless `MAIL_OUTBOX_DIR` was given), removed by `stop`. */
+  outboxDir: string;
   stop(): Promise<void>;
 }
 
@@ -34,9 +38,11 @@ export async function freePort(): Promise<number> {
 /** Starts the service and resolves once GET /health answers 200. */
 export async function startAppProcess(env: Record<string, string>, entry: AppEntry = 'source'): Promise<AppProcess> {
   const port = await freePort();
+  const ownOutbox = env.MAIL_OUTBOX_DIR ? undefined : mkdtempSync(join(tmpdir(), 'mgp-outbox-'));
+  const outboxDir = env.MAIL_OUTBOX_DIR ?? ownOutbox!;
   const child: ChildProcess = spawn(process.execPath, ENTRY_ARGS[entry], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', MAIL_OUTBOX_DIR: outboxDir, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -44,8 +50,15 @@ export async function startAppProcess(env: Record<string, string>, entry: AppEnt
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}): ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`the service did not answer /health in time: ${stderr}`);
+    const failure =
+      child.exitCode !== null ? `the service exited (${child.exitCode}): ${stderr}`
+      : Date.now() > deadline ? `the service did not answer /health in time: ${stderr}`
+      : undefined;
+    if (failure) {
+      child.kill('SIGKILL');
+      if (ownOutbox) rmSync(ownOutbox, { recursive: true, force: true });
+      throw new Error(failure);
+    }
     try {
       if ((await fetch(`${url}/health`)).ok) break;
     } catch {
@@ -56,11 +69,14 @@ export async function startAppProcess(env: Record<string, string>, entry: AppEnt
   return {
     url,
     pid: child.pid!,
+    outboxDir,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (ownOutbox) rmSync(ownOutbox, { recursive: true, force: true });
     },
   };
 }
