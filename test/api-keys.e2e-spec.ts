@@ -28,6 +28,9 @@ describe('API keys', () => {
       created_at: expect.any(String),
       last_used_at: null,
       revoked_at: null,
+      revoked_reason: null,
+      scopes: ['*'],
+      expires_at: null,
       key,
     });
 
@@ -54,7 +57,7 @@ describe('API keys', () => {
     const whoami = await t.http().get('/v1/auth/whoami').set(bearer(key)).expect(200);
     expect(whoami.body).toEqual({
       user: expect.objectContaining({ id: user.userId, email: user.email }),
-      auth: { method: 'api_key', api_key_id: id },
+      auth: { method: 'api_key', api_key_id: id, scopes: ['*'] },
     });
   });
 

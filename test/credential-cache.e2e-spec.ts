@@ -65,6 +65,22 @@ describe('Verification from memory', () => {
     expect(queries).not.toHaveBeenCalled();
   });
 
+  it('checks a scoped key from memory too: whoami, a route it may call and one it may not, with no database query', async () => {
+    const user = await signUp(t);
+    const created = await t.http().post('/v1/api-keys').set(bearer(user.accessToken)).send({ name: 'reader', scopes: ['users:read'] }).expect(201);
+    const key = created.body.key as string;
+    await t.http().get('/v1/auth/whoami').set(bearer(key)).expect(200);
+    await t.http().get('/v1/users/me').set(bearer(key)).expect(200);
+    await t.mailSettled();
+    queries.mockClear();
+    for (let i = 0; i < 10; i++) {
+      expect((await t.http().get('/v1/auth/whoami').set(bearer(key)).expect(200)).body.auth.scopes).toEqual(['users:read']);
+      await t.http().get('/v1/users/me').set(bearer(key)).expect(200);
+      expect((await t.http().patch('/v1/users/me').set(bearer(key)).send({ name: 'No' }).expect(403)).body.code).toBe('insufficient_scope');
+    }
+    expect(queries).not.toHaveBeenCalled();
+  });
+
   it('serves a renamed profile at once: the rename evicts it', async () => {
     const user = await signUp(t, { name: 'Before' });
     expect((await t.http().get('/v1/users/me').set(bearer(user.accessToken)).expect(200)).body.name).toBe('Before');
@@ -146,6 +162,20 @@ describe('Verification from memory', () => {
         expect(await onConnection(expiring.accessToken)).toMatchObject({ status: 401, code: 'token_expired', reused: true });
       } finally {
         t.clock.advance(-60 * 60);
+      }
+    });
+
+    it('refuses a key that expires meanwhile on its next request', async () => {
+      const user = await signUp(t);
+      const expiresAt = new Date(t.clock.nowMs() + 60_000).toISOString();
+      const created = await t.http().post('/v1/api-keys').set(bearer(user.accessToken)).send({ name: 'short', expires_at: expiresAt }).expect(201);
+      expect(await onConnection(created.body.key)).toMatchObject({ status: 200, method: 'api_key' });
+      expect(await onConnection(created.body.key)).toMatchObject({ status: 200, reused: true });
+      t.clock.advance(61);
+      try {
+        expect(await onConnection(created.body.key)).toEqual({ status: 401, code: 'api_key_expired', reused: true });
+      } finally {
+        t.clock.advance(-61);
       }
     });
 

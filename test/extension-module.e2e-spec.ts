@@ -26,6 +26,21 @@ describe('An extension module behind the guard', () => {
     expect(keyOnBilling.body.code).toBe('session_required');
   });
 
+  it("declares its own scopes: they join the catalogue, keys can hold them, and its routes require them", async () => {
+    const user = await signUp(t);
+    const { body } = await t.http().get('/v1/api-keys/scopes').set(bearer(user.accessToken)).expect(200);
+    expect(body.scopes).toEqual(expect.arrayContaining([{ name: 'widgets:read', description: 'List your widgets' }]));
+    const created = await t.http().post('/v1/api-keys').set(bearer(user.accessToken)).send({ name: 'reader', scopes: ['widgets:read'] }).expect(201);
+    const reader = created.body.key as string;
+    await t.http().get('/v1/acme/widgets').set(bearer(reader)).expect(200);
+    const refused = await t.http().post('/v1/acme/widgets').set(bearer(reader)).send({ name: 'gear' }).expect(403);
+    expect(refused.body.code).toBe('insufficient_scope');
+    expect(refused.headers['www-authenticate']).toContain('scope="widgets:write"');
+    expect((await t.http().get('/acme/reports').set(bearer(reader)).expect(403)).body.code).toBe('insufficient_scope');
+    const document = buildOpenApiDocument(t.app);
+    expect(document.paths['/v1/acme/widgets'].post!['x-required-scope' as 'summary']).toBe('widgets:write');
+  });
+
   it('denies an undecorated route without a credential', async () => {
     const response = await t.http().get('/acme/forgotten').expect(401);
     expect(response.body.code).toBe('missing_authorization');

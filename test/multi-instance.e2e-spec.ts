@@ -64,6 +64,33 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
     expect(await timeUntilRefused(() => call(b.url, '/v1/auth/whoami', { token: key }), 'api_key_revoked')).toBeLessThan(1000);
   });
 
+  it('a key rolled through A with no overlap is refused by B within 1 second, and its successor works there', async () => {
+    const signup = await call(a.url, '/v1/auth/signup', {
+      method: 'POST',
+      body: JSON.stringify({ email: `multi-roll-${Date.now()}@example.com`, password: 'correct horse battery' }),
+    });
+    const token = signup.body.access_token;
+    const old = (await call(a.url, '/v1/api-keys', { method: 'POST', token, body: JSON.stringify({ name: 'rolled' }) })).body;
+    expect((await call(b.url, '/v1/auth/whoami', { token: old.key })).status).toBe(200); // B now has it in memory
+
+    const rolled = await call(a.url, `/v1/api-keys/${old.id}/roll`, { method: 'POST', token, body: JSON.stringify({ expires_in_s: 0 }) });
+    expect(rolled.status).toBe(201);
+    expect(await timeUntilRefused(() => call(b.url, '/v1/auth/whoami', { token: old.key }), 'api_key_expired')).toBeLessThan(1000);
+    expect((await call(b.url, '/v1/auth/whoami', { token: rolled.body.key })).status).toBe(200);
+  });
+
+  it('a key reported leaked to A is refused by B within 1 second', async () => {
+    const signup = await call(a.url, '/v1/auth/signup', {
+      method: 'POST',
+      body: JSON.stringify({ email: `multi-leak-${Date.now()}@example.com`, password: 'correct horse battery' }),
+    });
+    const key = (await call(a.url, '/v1/api-keys', { method: 'POST', token: signup.body.access_token, body: JSON.stringify({ name: 'leaked' }) })).body.key;
+    expect((await call(b.url, '/v1/auth/whoami', { token: key })).status).toBe(200);
+
+    expect((await call(a.url, '/v1/api-keys/report-leaked', { method: 'POST', body: JSON.stringify({ keys: [key] }) })).status).toBe(202);
+    expect(await timeUntilRefused(() => call(b.url, '/v1/auth/whoami', { token: key }), 'api_key_revoked')).toBeLessThan(1000);
+  });
+
   it('an access token logged out through A is refused by B within 1 second', async () => {
     const signup = await call(a.url, '/v1/auth/signup', {
       method: 'POST',

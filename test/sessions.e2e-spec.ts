@@ -105,7 +105,7 @@ describe('Session tokens', () => {
       const me = await t.http().get('/v1/users/me').set(bearer(user.accessToken)).expect(200);
       expect(me.body).toEqual({ id: user.userId, email: user.email, name: 'Ada', created_at: expect.any(String), email_verified_at: null });
       const whoami = await t.http().get('/v1/auth/whoami').set(bearer(user.accessToken)).expect(200);
-      expect(whoami.body.auth).toEqual({ method: 'session', session_id: user.sessionId });
+      expect(whoami.body.auth).toEqual({ method: 'session', session_id: user.sessionId, scopes: ['*'] });
     });
 
     it('renames the user', async () => {

@@ -1,6 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { User } from '../users/user.entity';
 
+/** Why a key was revoked: by its owner, or because someone reported it leaked. */
+export type RevokedReason = 'revoked' | 'reported_leaked';
+
 @Entity('api_keys')
 @Index('idx_api_keys_user_id', ['userId'])
 export class ApiKey {
@@ -33,4 +36,20 @@ export class ApiKey {
 
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
+
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  revokedReason: RevokedReason | null;
+
+  /** `{*}` for full access; otherwise scope names, sorted. */
+  @Column({ type: 'text', array: true, default: () => "'{*}'" })
+  scopes: string[];
+
+  /** Null: never. Past it, the key is refused with `api_key_expired` and no longer counts against the limit. */
+  @Column({ type: 'timestamptz', nullable: true })
+  expiresAt: Date | null;
+}
+
+/** Active: neither revoked nor expired at `at`. */
+export function isActiveKey(apiKey: Pick<ApiKey, 'revokedAt' | 'expiresAt'>, at: Date): boolean {
+  return apiKey.revokedAt === null && (apiKey.expiresAt === null || apiKey.expiresAt > at);
 }

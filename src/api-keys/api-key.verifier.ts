@@ -17,13 +17,15 @@ import './api-key.errors';
 import { ApiKeysRepository } from './api-keys.repository';
 import { LastUsedRecorder } from './last-used.recorder';
 
-/** The invalidation events of the verification cache, keyed by the key's digest: a key was created or revoked. */
+/** The invalidation events of the verification cache, keyed by the key's digest: a key was created, revoked or rolled. */
 export const API_KEY_CHANGED = 'api_key_changed';
 
-/** What the cache holds for a known key; the principal is the same object on every request. */
+/** What the cache holds for a known key; the principal, scopes and all, is the same object on every request. */
 interface VerifiedKey {
   principal: ApiKeyPrincipal;
   revoked: boolean;
+  /** Infinity for a key that never expires. */
+  expiresAtMs: number;
 }
 
 /** A well-formed API key, by its digest: what the key alone tells. */
@@ -59,7 +61,11 @@ export class ApiKeyVerifier {
     return { method: 'api_key', keyHash: hashApiKey(token) };
   }
 
-  /** Admits a key that is known and not revoked: synchronously when memory knows it, which is the steady state. */
+  /**
+   * Admits a key that is known, not revoked and not expired: synchronously
+   * when memory knows it, which is the steady state. Expiry is checked here,
+   * on every request, so a kept-alive connection cannot outlive its key.
+   */
   admit(credential: ApiKeyCredential): MaybePromise<ApiKeyPrincipal> {
     return thenMaybe(this.verified.get(credential.keyHash, this.load), this.toPrincipal);
   }
@@ -67,13 +73,21 @@ export class ApiKeyVerifier {
   // Arrow properties: bound once, not a closure per request.
   private readonly load = async (keyHash: string): Promise<VerifiedKey | null> => {
     const apiKey = await this.apiKeys.findVerification(keyHash);
-    return apiKey && { principal: { method: 'api_key', userId: apiKey.userId, apiKeyId: apiKey.id }, revoked: apiKey.revoked };
+    return (
+      apiKey && {
+        principal: { method: 'api_key', userId: apiKey.userId, apiKeyId: apiKey.id, scopes: Object.freeze(apiKey.scopes) },
+        revoked: apiKey.revoked,
+        expiresAtMs: apiKey.expiresAt?.getTime() ?? Infinity,
+      }
+    );
   };
 
   private readonly toPrincipal = (apiKey: VerifiedKey | null): ApiKeyPrincipal => {
     if (!apiKey) throw invalidApiKey();
     if (apiKey.revoked) throw new ApiException('api_key_revoked', 'This API key has been revoked');
-    this.lastUsed.record(apiKey.principal.apiKeyId, this.clock.nowMs());
+    const now = this.clock.nowMs();
+    if (now >= apiKey.expiresAtMs) throw new ApiException('api_key_expired', 'This API key has expired');
+    this.lastUsed.record(apiKey.principal.apiKeyId, now);
     return apiKey.principal;
   };
 }

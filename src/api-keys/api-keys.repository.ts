@@ -3,14 +3,26 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { EntityRepository } from '../database/entity-repository';
 import { Transaction } from '../database/transactions';
-import { ApiKey } from './api-key.entity';
+import { ApiKey, RevokedReason } from './api-key.entity';
 
 /** What verifying a key needs to know of it. */
 export interface KeyVerification {
   id: string;
   userId: string;
   revoked: boolean;
+  scopes: string[];
+  expiresAt: Date | null;
 }
+
+/** A key that a leak report revoked. */
+export interface RevokedKey {
+  id: string;
+  userId: string;
+  keyHash: string;
+}
+
+/** Active at :at — the one definition, in SQL. */
+const ACTIVE = 'k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > :at)';
 
 /** Every query on `api_keys`. */
 @Injectable()
@@ -24,21 +36,23 @@ export class ApiKeysRepository extends EntityRepository<ApiKey> {
     await this.manager(tx).query(`SELECT pg_advisory_xact_lock(hashtextextended('api_keys:' || $1, 0))`, [userId]);
   }
 
-  countActive(tx: Transaction, userId: string): Promise<number> {
-    return this.table(tx).countBy({ userId, revokedAt: IsNull() });
+  /** Keys neither revoked nor expired at `at`: those that count against the limit. */
+  countActive(tx: Transaction, userId: string, at: Date): Promise<number> {
+    return this.table(tx).createQueryBuilder('k').where('k.user_id = :userId', { userId }).andWhere(ACTIVE, { at }).getCount();
   }
 
-  insert(tx: Transaction, key: Pick<ApiKey, 'userId' | 'name' | 'keyPrefix' | 'keyHash'>): Promise<ApiKey> {
+  insert(tx: Transaction, key: Pick<ApiKey, 'userId' | 'name' | 'keyPrefix' | 'keyHash' | 'scopes' | 'expiresAt'>): Promise<ApiKey> {
     const table = this.table(tx);
     return table.save(table.create(key));
   }
 
-  /** Active keys first, then newest first. */
-  listOf(userId: string): Promise<ApiKey[]> {
+  /** Keys active at `at` first, then newest first. */
+  listOf(userId: string, at: Date): Promise<ApiKey[]> {
     return this.table()
       .createQueryBuilder('k')
       .where('k.user_id = :userId', { userId })
-      .orderBy('k.revoked_at IS NULL', 'DESC')
+      .orderBy(`(${ACTIVE})`, 'DESC')
+      .setParameters({ at })
       .addOrderBy('k.created_at', 'DESC')
       .addOrderBy('k.id', 'DESC')
       .getMany();
@@ -49,6 +63,22 @@ export class ApiKeysRepository extends EntityRepository<ApiKey> {
     return this.table(tx).findOneBy({ id, userId });
   }
 
+  /** As `findOf`, and locks the row until `tx` ends, so that a roll and a revoke of one key go one after another. */
+  findOfForUpdate(tx: Transaction, userId: string, id: string): Promise<ApiKey | null> {
+    return this.table(tx).findOne({ where: { id, userId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Brings the key's expiry forward to `at`, never later than it already was. */
+  async expireBy(tx: Transaction, id: string, at: Date): Promise<void> {
+    await this.table(tx)
+      .createQueryBuilder()
+      .update()
+      .set({ expiresAt: () => 'LEAST(COALESCE(expires_at, :at), :at)' })
+      .where('id = :id', { id })
+      .setParameters({ at })
+      .execute();
+  }
+
   async rename(tx: Transaction, userId: string, id: string, name: string): Promise<ApiKey | null> {
     const apiKey = await this.findOf(userId, id, tx);
     if (!apiKey) return null;
@@ -56,10 +86,23 @@ export class ApiKeysRepository extends EntityRepository<ApiKey> {
     return this.table(tx).save(apiKey);
   }
 
-  /** Revokes the key if it is active; true when this call revoked it. */
-  async revoke(tx: Transaction, id: string, at: Date): Promise<boolean> {
-    const result = await this.table(tx).update({ id, revokedAt: IsNull() }, { revokedAt: at });
+  /** Revokes the key unless it is revoked already; true when this call revoked it. */
+  async revoke(tx: Transaction, id: string, at: Date, reason: RevokedReason): Promise<boolean> {
+    const result = await this.table(tx).update({ id, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason });
     return (result.affected ?? 0) > 0;
+  }
+
+  /** Revokes, as reported leaked, each key of `keyHashes` that is active at `at`; the keys it revoked. */
+  async revokeLeaked(tx: Transaction, keyHashes: string[], at: Date): Promise<RevokedKey[]> {
+    const result = await this.table(tx)
+      .createQueryBuilder('k')
+      .update()
+      .set({ revokedAt: at, revokedReason: 'reported_leaked' })
+      .where('key_hash IN (:...keyHashes)', { keyHashes })
+      .andWhere(ACTIVE.replace(/k\./g, ''), { at })
+      .returning('id, user_id, key_hash')
+      .execute();
+    return (result.raw as { id: string; user_id: string; key_hash: string }[]).map((row) => ({ id: row.id, userId: row.user_id, keyHash: row.key_hash }));
   }
 
   /** The digests of all the user's keys, for forgetting them everywhere. */
@@ -69,8 +112,11 @@ export class ApiKeysRepository extends EntityRepository<ApiKey> {
   }
 
   async findVerification(keyHash: string): Promise<KeyVerification | null> {
-    const apiKey = await this.table().findOne({ where: { keyHash }, select: { id: true, userId: true, revokedAt: true } });
-    return apiKey && { id: apiKey.id, userId: apiKey.userId, revoked: apiKey.revokedAt !== null };
+    const apiKey = await this.table().findOne({
+      where: { keyHash },
+      select: { id: true, userId: true, revokedAt: true, scopes: true, expiresAt: true },
+    });
+    return apiKey && { id: apiKey.id, userId: apiKey.userId, revoked: apiKey.revokedAt !== null, scopes: apiKey.scopes, expiresAt: apiKey.expiresAt };
   }
 
   /**

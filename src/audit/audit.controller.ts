@@ -1,16 +1,18 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
-import { Authenticated } from '../credentials/auth.decorators';
+import { Authenticated, RequiresScope } from '../credentials/auth.decorators';
 import { CurrentPrincipal } from '../credentials/current-principal.decorator';
 import { Principal } from '../credentials/principal';
 import { AuditLog } from './audit-log';
+import './audit.scopes';
 import { AuditEventListDto, AuditEventDto, AuditEventsQueryDto } from './dto/audit-event.dto';
 
 const DEFAULT_PAGE_SIZE = 50;
 
 @ApiTags('Security activity')
 @Authenticated()
+@RequiresScope('audit:read')
 @Controller('v1/audit-events')
 export class AuditController {
   constructor(private readonly audit: AuditLog) {}

@@ -6,7 +6,7 @@ import { JSON_BODY_ERRORS } from '../common/errors/common-errors';
 import { Client, ClientInfo } from '../common/http/client-info';
 import { SendsSecret } from '../common/http/sends-secret.decorator';
 import { UuidParam } from '../common/pipes/uuid-param.pipe';
-import { Authenticated, Public } from '../credentials/auth.decorators';
+import { Authenticated, Public, RequiresNoScope, RequiresScope } from '../credentials/auth.decorators';
 import { CurrentPrincipal } from '../credentials/current-principal.decorator';
 import { Principal, SessionPrincipal } from '../credentials/principal';
 import { UsersService } from '../users/users.service';
@@ -16,6 +16,7 @@ import { RefreshDto } from './dto/refresh.dto';
 import { SessionDto, SessionInfoDto, SessionListDto } from './dto/session.dto';
 import { WhoamiDto } from './dto/whoami.dto';
 import { RateLimited } from '../rate-limits/rate-limited.decorator';
+import './session.scopes';
 import { SessionsService } from './sessions.service';
 
 @ApiTags('Auth')
@@ -76,6 +77,7 @@ export class AuthController {
 
   @Get('sessions')
   @Authenticated()
+  @RequiresScope('sessions:read')
   @ApiOperation({ operationId: 'listSessions', summary: 'Your active sessions' })
   async listSessions(@CurrentPrincipal() principal: Principal): Promise<SessionListDto> {
     const current = principal.method === 'session' ? principal.sessionId : undefined;
@@ -85,6 +87,7 @@ export class AuthController {
 
   @Delete('sessions/:id')
   @Authenticated()
+  @RequiresScope('sessions:write')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'revokeSession', summary: 'End one of your sessions' })
   @ApiNoContentResponse({ description: 'Ended (also when it had already ended)' })
@@ -99,6 +102,7 @@ export class AuthController {
 
   @Get('whoami')
   @Authenticated()
+  @RequiresNoScope()
   @ApiOperation({ operationId: 'whoami', summary: 'Who is calling, and with which credential' })
   async whoami(@CurrentPrincipal() principal: Principal): Promise<WhoamiDto> {
     return WhoamiDto.from(await this.users.getProfile(principal.userId), principal);

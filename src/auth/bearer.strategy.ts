@@ -20,12 +20,15 @@ import { authorizationOf } from '../credentials/bearer-header';
 import { AuthenticatedRequest } from '../credentials/bearer-auth.guard';
 import { MaybePromise } from '../credentials/maybe-promise';
 import { Principal } from '../credentials/principal';
-import { authorize } from '../credentials/route-access';
+import { authorize, routeAccess } from '../credentials/route-access';
 import { SessionCredential, SessionVerifier } from './session.verifier';
 
 type StrategyRequest = Parameters<Strategy<never>['authenticate']>[0];
 
 type BearerCredential = ApiKeyCredential | SessionCredential;
+
+/** A route that runs passport without the global guard's record: any credential, as a public route that runs passport. */
+const PASSPORT_ONLY = routeAccess('public', undefined);
 
 @Injectable()
 export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') implements BearerAuthenticator<BearerCredential> {
@@ -47,7 +50,7 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') impleme
   /** For passport: the route's access rule, as the global guard recorded it, applies here too. */
   async validate(request: Pick<AuthenticatedRequest, 'routeAccess'>, token: string): Promise<Principal> {
     const principal = await this.admit(this.read(token));
-    return authorize(principal, request.routeAccess ?? { policy: 'any_credential' });
+    return authorize(principal, request.routeAccess ?? PASSPORT_ONLY);
   }
 
   read(token: string): BearerCredential {

@@ -11,6 +11,7 @@ import { CoherentCache } from '../credentials/coherent-cache';
 import { InvalidationBus } from '../credentials/invalidation-bus';
 import { MaybePromise, thenMaybe } from '../credentials/maybe-promise';
 import { SessionPrincipal } from '../credentials/principal';
+import { FULL_ACCESS_SCOPES } from '../credentials/scopes';
 import { AccessTokenClaims, AccessTokens } from './access-tokens';
 import { SessionsRepository } from './sessions.repository';
 
@@ -61,6 +62,6 @@ export class SessionVerifier {
 
   private readonly load = async (sessionId: string): Promise<VerifiedSession | null> => {
     const state = await this.sessions.findState(sessionId);
-    return state && { principal: { method: 'session', userId: state.userId, sessionId }, revoked: state.revoked };
+    return state && { principal: { method: 'session', userId: state.userId, sessionId, scopes: FULL_ACCESS_SCOPES }, revoked: state.revoked };
   };
 }

@@ -2,7 +2,7 @@ import { ExecutionContext } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import { Reflector } from '@nestjs/core';
 import { ApiException } from '../common/errors/api-exception';
-import { AuthPolicy } from './auth.decorators';
+import { AUTH_POLICY, AuthPolicy, NO_SCOPE } from './auth.decorators';
 import { BearerAuthGuard } from './bearer-auth.guard';
 import { BearerAuthenticator } from './bearer-authenticator';
 import { ConnectionMemo } from './connection-memo';
@@ -10,8 +10,9 @@ import { MaybePromise } from './maybe-promise';
 import { Principal } from './principal';
 import { DirectAuthenticator } from './request-authenticator';
 
-const apiKeyCaller: Principal = { method: 'api_key', userId: 'u1', apiKeyId: 'k1' };
-const sessionCaller: Principal = { method: 'session', userId: 'u1', sessionId: 's1' };
+const apiKeyCaller: Principal = { method: 'api_key', userId: 'u1', apiKeyId: 'k1', scopes: ['*'] };
+const readOnlyKeyCaller: Principal = { method: 'api_key', userId: 'u1', apiKeyId: 'k2', scopes: ['widgets:read'] };
+const sessionCaller: Principal = { method: 'session', userId: 'u1', sessionId: 's1', scopes: ['*'] };
 
 /** A credential as the fake authenticator reads it: the token it came from. */
 interface FakeCredential {
@@ -25,9 +26,10 @@ class SomeController {
 function setUp(
   policy: AuthPolicy | undefined,
   admit: (authorization: string) => MaybePromise<Principal>,
-  { memo = true }: { memo?: boolean } = {},
+  // null: the route declares no scope.
+  { memo = true, scope = NO_SCOPE }: { memo?: boolean; scope?: string | null } = {},
 ) {
-  const reflector = { getAllAndOverride: jest.fn(() => policy) };
+  const reflector = { getAllAndOverride: jest.fn((key: string) => (key === AUTH_POLICY ? policy : (scope ?? undefined))) };
   const authenticator = {
     read: jest.fn((token: string): FakeCredential => {
       if (token === 'unreadable') throw new ApiException('invalid_token');
@@ -71,7 +73,39 @@ describe('BearerAuthGuard', () => {
     const { guard, reflector, request, context } = setUp('any_credential', () => apiKeyCaller);
     request.headers.authorization = 'Bearer mgp_token';
     for (let i = 0; i < 3; i++) expect(guard.canActivate(context)).toBe(true);
-    expect(reflector.getAllAndOverride).toHaveBeenCalledTimes(1);
+    expect(reflector.getAllAndOverride).toHaveBeenCalledTimes(2); // the policy and the scope
+  });
+
+  it("refuses a key without the route's scope with insufficient_scope, naming the scope in the challenge", () => {
+    const { guard, request, context } = setUp('any_credential', () => readOnlyKeyCaller, { scope: 'widgets:write' });
+    request.headers.authorization = 'Bearer mgp_token';
+    let refused: ApiException | undefined;
+    try {
+      void guard.canActivate(context);
+    } catch (error) {
+      refused = error as ApiException;
+    }
+    expect(refused?.code).toBe('insufficient_scope');
+    expect(refused?.extras.headers?.['www-authenticate']).toBe('Bearer realm="magpipe", error="insufficient_scope", scope="widgets:write"');
+    expect(request.user).toBeUndefined();
+  });
+
+  it('admits a key that holds the scope, a full-access key and a session', () => {
+    for (const caller of [readOnlyKeyCaller, apiKeyCaller, sessionCaller]) {
+      const { guard, request, context } = setUp('any_credential', () => caller, { scope: 'widgets:read' });
+      request.headers.authorization = 'Bearer mgp_token';
+      expect(guard.canActivate(context)).toBe(true);
+      expect(request.user).toBe(caller);
+    }
+  });
+
+  it('lets only full access through on a route that declares no scope', () => {
+    const scoped = setUp('any_credential', () => readOnlyKeyCaller, { scope: null });
+    scoped.request.headers.authorization = 'Bearer mgp_token';
+    expect(codeOf(() => scoped.guard.canActivate(scoped.context))).toBe('insufficient_scope');
+    const full = setUp('any_credential', () => apiKeyCaller, { scope: null });
+    full.request.headers.authorization = 'Bearer mgp_token';
+    expect(full.guard.canActivate(full.context)).toBe(true);
   });
 
   it('denies an undecided route like a protected one', () => {

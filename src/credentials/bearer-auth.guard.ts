@@ -1,12 +1,12 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
-import { AUTH_POLICY, AuthPolicy } from './auth.decorators';
+import { AUTH_POLICY, AuthPolicy, REQUIRED_SCOPE } from './auth.decorators';
 import { authorizationOf } from './bearer-header';
 import { MaybePromise, thenMaybe } from './maybe-promise';
 import { Principal } from './principal';
 import { RequestAuthenticator } from './request-authenticator';
-import { authorize, RouteAccess } from './route-access';
+import { authorize, RouteAccess, routeAccess } from './route-access';
 
 export type AuthenticatedRequest = FastifyRequest & { user?: Principal; routeAccess?: RouteAccess };
 
@@ -45,7 +45,10 @@ export class BearerAuthGuard implements CanActivate {
     if (!routes) this.accessByRoute.set(controller, (routes = new WeakMap()));
     let access = routes.get(handler);
     if (!access) {
-      access = { policy: this.reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY, [handler, controller]) };
+      access = routeAccess(
+        this.reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY, [handler, controller]),
+        this.reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, [handler, controller]),
+      );
       routes.set(handler, access);
     }
     return access;

@@ -5,6 +5,7 @@ export const CREDENTIAL_ERRORS = defineErrorCodes({
   missing_authorization: [401, 'Authorization header is required'],
   invalid_token: [401, 'Invalid or expired token'],
   session_required: [403, 'This route needs a session token, not an API key'],
+  insufficient_scope: [403, 'This API key lacks the scope this route needs'],
 });
 
 declare module '../common/errors/error-catalogue' {

@@ -5,7 +5,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { API_ERRORS } from '../common/decorators/api-errors.decorator';
 import { SENDS_SECRET } from '../common/http/sends-secret.decorator';
 import { ErrorCode } from '../common/errors/error-catalogue';
-import { AUTH_POLICY, AuthPolicy } from '../credentials/auth.decorators';
+import { AUTH_POLICY, AuthPolicy, REQUIRED_SCOPE } from '../credentials/auth.decorators';
 
 /** A route, as its decorators describe it. */
 export interface RouteInfo {
@@ -13,6 +13,8 @@ export interface RouteInfo {
   /** Nest's form: `/v1/api-keys/:id`. */
   path: string;
   policy: AuthPolicy | undefined;
+  /** What `@RequiresScope` declares (`NO_SCOPE`: none needed); undefined when nothing does. */
+  scope: string | undefined;
   /** It also runs passport's `AuthGuard('bearer')`, which needs a credential whatever its policy. */
   passportBearer: boolean;
   /** What `@ApiErrors` declares on the route and its controller. */
@@ -46,6 +48,7 @@ export function listRoutes(app: INestApplicationContext): RouteInfo[] {
           method: RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number],
           path: `/${[prefix, path].filter((part) => part && part !== '/').join('/')}`,
           policy: reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY, [handler, controller]),
+          scope: reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, [handler, controller]),
           passportBearer: guards.includes(passportBearer),
           errors: [
             ...((Reflect.getMetadata(API_ERRORS, controller) as ErrorCode[] | undefined) ?? []),

@@ -6,8 +6,9 @@ import { errorResponses } from '../common/decorators/api-errors.decorator';
 import { HTTP_EDGE_ERRORS, JSON_BODY_ERRORS, SERVER_ERRORS } from '../common/errors/common-errors';
 import { definedErrorCodes, ErrorCode } from '../common/errors/error-catalogue';
 import { ErrorBodyDto } from '../common/filters/error-body.dto';
-import { API_KEY_SCHEME, SESSION_SCHEME } from '../credentials/auth.decorators';
+import { API_KEY_SCHEME, NO_SCOPE, SESSION_SCHEME } from '../credentials/auth.decorators';
 import { credentialFailures } from '../credentials/credential-errors';
+import { FULL_ACCESS, scopeCatalogue } from '../credentials/scopes';
 import { listRoutes, RouteInfo, specPath } from './route-catalogue';
 
 const DESCRIPTION = `
@@ -59,7 +60,29 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   // Every code and audit event type the app's modules define, extension modules' included.
   document.components!.schemas!.ErrorCode = { type: 'string', enum: definedErrorCodes() };
   describeAuditEventTypes(document);
+  describeScopes(document);
   return sortKeys(document);
+}
+
+/** The Scope enum (the service's and extension modules' scopes, and `*`), which every list of scopes refers to. */
+function describeScopes(document: OpenAPIObject): void {
+  const schemas = document.components!.schemas!;
+  const catalogue = scopeCatalogue();
+  schemas.Scope = {
+    type: 'string',
+    enum: [FULL_ACCESS, ...catalogue.map(({ name }) => name)],
+    description: [`- \`${FULL_ACCESS}\`: full access`, ...catalogue.map(({ name, description }) => `- \`${name}\`: ${description}`)].join('\n'),
+  };
+  const scopeRef = { $ref: '#/components/schemas/Scope' };
+  for (const [schema, property] of [
+    ['CreateApiKeyDto', 'scopes'],
+    ['ApiKeyDto', 'scopes'],
+    ['ApiKeyCreatedDto', 'scopes'],
+    ['AuthMethodDto', 'scopes'],
+  ] as const) {
+    const list = (schemas[schema] as { properties?: Record<string, { items?: object }> } | undefined)?.properties?.[property];
+    if (list?.items) list.items = scopeRef;
+  }
 }
 
 /** The AuditEventType enum, and an example page of each type on the route that lists them. */
@@ -102,6 +125,8 @@ function examplePage(type: string, { subject, actor }: AuditEventTypeDefinition)
 
 
 interface Operation {
+  description?: string;
+  'x-required-scope'?: string;
   security?: Record<string, string[]>[];
   responses: Record<string, { headers?: Record<string, object> }>;
 }
@@ -119,10 +144,20 @@ function describeAccessAndErrors(document: OpenAPIObject, route: RouteInfo): voi
   const needsCredential = route.policy !== 'public' || route.passportBearer;
   if (!needsCredential) operation.security = [];
   else if (!operation.security?.length) operation.security = [{ [API_KEY_SCHEME]: [] }, { [SESSION_SCHEME]: [] }];
+  const scope = route.policy === 'any_credential' ? (route.scope ?? FULL_ACCESS) : NO_SCOPE;
+  if (scope !== NO_SCOPE) {
+    // OpenAPI 3.0 lets only OAuth2 and OpenID schemes list scopes in `security`: an extension says it instead.
+    operation['x-required-scope'] = scope;
+    const needed = scope === FULL_ACCESS ? 'a full-access key (`*`)' : `the scope \`${scope}\``;
+    operation.description = [operation.description, `**Scope:** an API key needs ${needed}; a session token holds every scope.`]
+      .filter(Boolean)
+      .join('\n\n');
+  }
   const codes = [
     ...route.errors,
     ...(needsCredential ? credentialFailures() : []),
     ...(route.policy === 'session_only' ? (['session_required'] as ErrorCode[]) : []),
+    ...(scope !== NO_SCOPE ? (['insufficient_scope'] as ErrorCode[]) : []),
     ...SERVER_ERRORS,
     ...HTTP_EDGE_ERRORS,
     // A body is parsed whenever one is sent, also where the route expects none (a DELETE, say).

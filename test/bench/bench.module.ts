@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Module } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { Authenticated, Public } from '../../src/credentials/auth.decorators';
+import { Authenticated, Public, RequiresNoScope } from '../../src/credentials/auth.decorators';
 import { CurrentPrincipal } from '../../src/credentials/current-principal.decorator';
 import { Principal } from '../../src/credentials/principal';
 import { QueryCounter } from './query-counter';
@@ -28,6 +28,7 @@ export class BenchController {
 
   @Get('authenticated')
   @Authenticated()
+  @RequiresNoScope()
   authenticated(@CurrentPrincipal() principal: Principal): { method: string | null } {
     return { method: principal.method };
   }

@@ -7,7 +7,7 @@
  * (bench-server.ts), and drives it with autocannon over 127.0.0.1, each phase
  * bounded in time:
  *   (a) a trivial public route, (b) `GET /v1/auth/whoami` with an API key,
- *   (c) the same with a session JWT, (m) `GET /v1/users/me`, (l) `GET
+ *   (c) the same with a session JWT, (s) with a key of two scopes, (m) `GET /v1/users/me`, (l) `GET
  *   /v1/api-keys` (database-bound: reported, not a target), all side by side
  *   in one run (interleaved-load.ts); (d) a flood of random `mgp_` keys;
  *   (e) (b) while 20 concurrent logins run.
@@ -92,8 +92,9 @@ async function main(): Promise<void> {
     const session = await post(base, '/v1/auth/signup', { email, password });
     const accessToken = session.access_token as string;
     const apiKey = (await post(base, '/v1/api-keys', { name: 'bench' }, accessToken)).key as string;
+    const scopedKey = (await post(base, '/v1/api-keys', { name: 'bench scoped', scopes: ['users:read', 'api_keys:read'] }, accessToken)).key as string;
     // A list of a few keys, as a user's would be.
-    for (let i = 1; i < LISTED_KEYS; i++) await post(base, '/v1/api-keys', { name: `bench ${i}` }, accessToken);
+    for (let i = 2; i < LISTED_KEYS; i++) await post(base, '/v1/api-keys', { name: `bench ${i}` }, accessToken);
 
     const samples = new Map<string, PhaseRecord>();
     const measure = async (name: string, label: string, path: string, options: Partial<autocannon.Options> = {}) => {
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
         a: { method: 'GET', path: '/bench/public' },
         b: { method: 'GET', path: route, headers: bearer(apiKey) },
         c: { method: 'GET', path: route, headers: bearer(accessToken) },
+        s: { method: 'GET', path: route, headers: bearer(scopedKey) },
         m: { method: 'GET', path: '/v1/users/me', headers: bearer(apiKey) },
         l: { method: 'GET', path: '/v1/api-keys', headers: bearer(apiKey) },
       },
@@ -137,6 +139,7 @@ async function main(): Promise<void> {
       a: 'public route (trivial)',
       b: 'whoami, API key',
       c: 'whoami, session JWT',
+      s: 'whoami, API key with 2 scopes',
       m: 'GET /v1/users/me, API key',
       l: `GET /v1/api-keys (${LISTED_KEYS} keys), API key`,
     };
@@ -183,6 +186,7 @@ async function main(): Promise<void> {
     const ratios = {
       'b/a': throughput(sideBySide.b) / throughput(sideBySide.a),
       'c/a': throughput(sideBySide.c) / throughput(sideBySide.a),
+      's/a': throughput(sideBySide.s) / throughput(sideBySide.a),
       'm/a': throughput(sideBySide.m) / throughput(sideBySide.a),
       'l/a': throughput(sideBySide.l) / throughput(sideBySide.a),
       '(e)p99/(b)p99': median(pairedRatios),
@@ -294,9 +298,9 @@ function renderReport(
       `${Math.round(totalmem() / 2 ** 30)} GiB${cpuIdle()}, Node ${process.version}, database: ${run.mode}.`,
     `The service runs as the Docker image runs it (${Object.entries(PRODUCTION_ENV).map(([k, v]) => `${k}=${v}`).join(', ')})` +
       `${changed.length > 0 ? `, with ${changed.join(', ')}` : ''}. ` +
-      `autocannon on 127.0.0.1, ${CONNECTIONS} connections. (a), (b), (c), (m) and (l) side by side in one run: the ` +
+      `autocannon on 127.0.0.1, ${CONNECTIONS} connections. (a), (b), (c), (s), (m) and (l) side by side in one run: the ` +
       `connections switch route every ${SLOT_MS} ms, each route following every other equally often, for ${(MEASURED_SLOTS * SLOT_MS) / 1000} s ` +
-      `after ${(WARMUP_SLOTS * SLOT_MS) / 1000} s of warm-up; b/a, c/a, m/a and l/a are ratios of their req/s. (d) and (e) ` +
+      `after ${(WARMUP_SLOTS * SLOT_MS) / 1000} s of warm-up; b/a, c/a, s/a, m/a and l/a are ratios of their req/s. (d) and (e) ` +
       `warmed up for ${WARMUP_SECONDS} s, then measured for ${PHASE_SECONDS} s; (e) ${LOGIN_ROUNDS} times, each ` +
       `round paired with an (e0) run just before the logins start (req/s and latency: the median run; ` +
       `(e)p99/(b)p99: the median of the ratios within a round).`,
@@ -313,6 +317,7 @@ function renderReport(
     '|---|---:|---|',
     `| b/a (whoami, API key) | ${ratios['b/a'].toFixed(2)} | ≥ 0.90 |`,
     `| c/a (whoami, session JWT) | ${ratios['c/a'].toFixed(2)} | ≥ 0.90 |`,
+    `| s/a (whoami, scoped API key) | ${ratios['s/a'].toFixed(2)} | ≥ 0.90 |`,
     `| m/a (GET /v1/users/me) | ${ratios['m/a'].toFixed(2)} | ≥ 0.90 |`,
     `| l/a (GET /v1/api-keys) | ${ratios['l/a'].toFixed(2)} | (database-bound: reported) |`,
     `| (e)p99/(b)p99 | ${ratios['(e)p99/(b)p99'].toFixed(2)} | ≤ 2 |`,

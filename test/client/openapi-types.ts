@@ -31,14 +31,60 @@ export interface paths {
         /**
          * List API keys
          * @description Active keys first, newest first.
+         *
+         *     **Scope:** an API key needs the scope `api_keys:read`; a session token holds every scope.
          */
         get: operations["listApiKeys"];
         put?: never;
         /**
          * Create an API key
-         * @description The response is the only time the full `key` is shown. Store it now.
+         * @description The response is the only time the full `key` is shown. Store it now. Without `scopes` the key has full access; an API key can only create keys within its own scopes.
+         *
+         *     **Scope:** an API key needs the scope `api_keys:write`; a session token holds every scope.
          */
         post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/report-leaked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report leaked API keys, which revokes them
+         * @description For secret scanners, and anyone who finds a key: whoever holds a key may end it. Each listed key that is active is revoked at once, on every instance, with `revoked_reason: "reported_leaked"`. Always 202 with the same body.
+         */
+        post: operations["reportLeakedApiKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/scopes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The scopes a key can hold
+         * @description Every scope of the service and of its extension modules, with what it allows.
+         *
+         *     **Scope:** an API key needs the scope `api_keys:read`; a session token holds every scope.
+         */
+        get: operations["listApiKeyScopes"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -52,19 +98,49 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an API key */
+        /**
+         * Get an API key
+         * @description **Scope:** an API key needs the scope `api_keys:read`; a session token holds every scope.
+         */
         get: operations["getApiKey"];
         put?: never;
         post?: never;
         /**
          * Revoke an API key
          * @description Takes effect at once. Revoking a revoked key is harmless and returns it unchanged.
+         *
+         *     **Scope:** an API key needs the scope `api_keys:write`; a session token holds every scope.
          */
         delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
-        /** Rename an API key */
+        /**
+         * Rename an API key
+         * @description **Scope:** an API key needs the scope `api_keys:write`; a session token holds every scope.
+         */
         patch: operations["renameApiKey"];
+        trace?: never;
+    };
+    "/v1/api-keys/{id}/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll an API key: a new key replaces it, and the old one expires after an overlap
+         * @description Returns a new key with the same name and scopes (shown once, as at creation), and as long a lifetime as the old one had, if it had one. The old key keeps working for `expires_in_s` more seconds (24 hours by default), never longer than it would have. Needs no free slot. A revoked or expired key cannot be rolled.
+         *
+         *     **Scope:** an API key needs the scope `api_keys:write`; a session token holds every scope.
+         */
+        post: operations["rollApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/audit-events": {
@@ -77,6 +153,8 @@ export interface paths {
         /**
          * Your account's security activity, newest first
          * @description Sign-ins, failed sign-ins, ended sessions, refresh-token reuse, and every change to your keys, with the credential that acted and the address it came from. Page with `next_cursor`: a cursor stays valid while new events arrive. Events are kept for AUDIT_RETENTION_DAYS (365 by default).
+         *
+         *     **Scope:** an API key needs the scope `audit:read`; a session token holds every scope.
          */
         get: operations["listAuditEvents"];
         put?: never;
@@ -225,7 +303,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your active sessions */
+        /**
+         * Your active sessions
+         * @description **Scope:** an API key needs the scope `sessions:read`; a session token holds every scope.
+         */
         get: operations["listSessions"];
         put?: never;
         post?: never;
@@ -245,7 +326,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** End one of your sessions */
+        /**
+         * End one of your sessions
+         * @description **Scope:** an API key needs the scope `sessions:write`; a session token holds every scope.
+         */
         delete: operations["revokeSession"];
         options?: never;
         head?: never;
@@ -293,14 +377,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user */
+        /**
+         * The signed-in user
+         * @description **Scope:** an API key needs the scope `users:read`; a session token holds every scope.
+         */
         get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the signed-in user's name */
+        /**
+         * Change the signed-in user's name
+         * @description **Scope:** an API key needs the scope `users:write`; a session token holds every scope.
+         */
         patch: operations["updateMe"];
         trace?: never;
     };
@@ -355,10 +445,15 @@ export interface components {
         ApiKeyCreatedDto: {
             /** @example 2026-11-27T10:00:00.000Z */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description When it stops working; null: never.
+             */
+            expires_at: string | null;
             /** @example 5f0c2f0e-3c1d-4b7a-8c55-7d8e2b1a9f40 */
             id: string;
             /**
-             * @description False once revoked.
+             * @description False once revoked or expired.
              * @example true
              */
             is_active: boolean;
@@ -382,14 +477,33 @@ export interface components {
             name: string;
             /** Format: date-time */
             revoked_at: string | null;
+            /**
+             * @description `revoked` by its owner, `reported_leaked` through the leak report; null while not revoked
+             * @example null
+             * @enum {string|null}
+             */
+            revoked_reason: "revoked" | "reported_leaked" | null;
+            /**
+             * @description What the key may do; `["*"]` is full access.
+             * @example [
+             *       "api_keys:read",
+             *       "audit:read"
+             *     ]
+             */
+            scopes: components["schemas"]["Scope"][];
         };
         ApiKeyDto: {
             /** @example 2026-11-27T10:00:00.000Z */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description When it stops working; null: never.
+             */
+            expires_at: string | null;
             /** @example 5f0c2f0e-3c1d-4b7a-8c55-7d8e2b1a9f40 */
             id: string;
             /**
-             * @description False once revoked.
+             * @description False once revoked or expired.
              * @example true
              */
             is_active: boolean;
@@ -408,6 +522,20 @@ export interface components {
             name: string;
             /** Format: date-time */
             revoked_at: string | null;
+            /**
+             * @description `revoked` by its owner, `reported_leaked` through the leak report; null while not revoked
+             * @example null
+             * @enum {string|null}
+             */
+            revoked_reason: "revoked" | "reported_leaked" | null;
+            /**
+             * @description What the key may do; `["*"]` is full access.
+             * @example [
+             *       "api_keys:read",
+             *       "audit:read"
+             *     ]
+             */
+            scopes: components["schemas"]["Scope"][];
         };
         ApiKeyListDto: {
             keys: components["schemas"]["ApiKeyDto"][];
@@ -457,7 +585,9 @@ export interface components {
         /**
          * @description - `api_key.created`: An API key was created
          *     - `api_key.renamed`: An API key was renamed
+         *     - `api_key.reported_leaked`: An API key was reported leaked and revoked at once
          *     - `api_key.revoked`: An API key was revoked
+         *     - `api_key.rolled`: An API key was rolled: a new key replaces it, and it expires after the overlap (subject: the old key)
          *     - `email.verified`: The email was verified with a link sent to it
          *     - `password.changed`: The password was changed, and every other session ended
          *     - `password.reset_completed`: The password was set with a reset link, and every session ended
@@ -469,7 +599,7 @@ export interface components {
          *     - `user.signed_up`: The account was created, and its first session started
          * @enum {string}
          */
-        AuditEventType: "api_key.created" | "api_key.renamed" | "api_key.revoked" | "email.verified" | "password.changed" | "password.reset_completed" | "password.reset_requested" | "session.ended" | "session.refresh_reuse_detected" | "user.login_failed" | "user.login_succeeded" | "user.signed_up";
+        AuditEventType: "api_key.created" | "api_key.renamed" | "api_key.reported_leaked" | "api_key.revoked" | "api_key.rolled" | "email.verified" | "password.changed" | "password.reset_completed" | "password.reset_requested" | "session.ended" | "session.refresh_reuse_detected" | "user.login_failed" | "user.login_succeeded" | "user.signed_up";
         AuditSubjectDto: {
             /**
              * Format: uuid
@@ -494,6 +624,14 @@ export interface components {
              */
             method: "api_key" | "session";
             /**
+             * @description What the credential may do: `["*"]` is full access, which a session token always has
+             * @example [
+             *       "api_keys:read",
+             *       "audit:read"
+             *     ]
+             */
+            scopes: components["schemas"]["Scope"][];
+            /**
              * Format: uuid
              * @description Present when authenticated with a session token
              */
@@ -507,6 +645,27 @@ export interface components {
              * @example a new and better passphrase
              */
             new_password: string;
+        };
+        CreateApiKeyDto: {
+            /**
+             * Format: date-time
+             * @description When the key stops working; it must lie in the future. Omitted: never.
+             * @example 2027-03-01T00:00:00.000Z
+             */
+            expires_at?: string;
+            /**
+             * @description Trimmed; 1 to 64 characters, no control characters.
+             * @example CI Pipeline
+             */
+            name: string;
+            /**
+             * @description What the key may do: names from `GET /v1/api-keys/scopes`, or `["*"]` for full access (the default). A key can only create keys within its own scopes. Repeats are dropped; `*` with others is full access.
+             * @example [
+             *       "api_keys:read",
+             *       "audit:read"
+             *     ]
+             */
+            scopes?: components["schemas"]["Scope"][];
         };
         DeleteAccountDto: {
             /**
@@ -528,7 +687,7 @@ export interface components {
             statusCode: number;
         };
         /** @enum {string} */
-        ErrorCode: "api_key_limit_reached" | "api_key_revoked" | "conflict" | "email_taken" | "headers_too_large" | "internal_error" | "invalid_credentials" | "invalid_link_token" | "invalid_refresh_token" | "invalid_token" | "malformed_request" | "method_not_allowed" | "missing_authorization" | "not_found" | "payload_too_large" | "rate_limited" | "request_timeout" | "service_unavailable" | "session_required" | "token_expired" | "unsupported_media_type" | "validation_failed" | "weak_password" | "wrong_password";
+        ErrorCode: "api_key_expired" | "api_key_inactive" | "api_key_limit_reached" | "api_key_revoked" | "conflict" | "email_taken" | "headers_too_large" | "insufficient_scope" | "internal_error" | "invalid_credentials" | "invalid_link_token" | "invalid_refresh_token" | "invalid_token" | "malformed_request" | "method_not_allowed" | "missing_authorization" | "not_found" | "payload_too_large" | "rate_limited" | "request_timeout" | "service_unavailable" | "session_required" | "token_expired" | "unsupported_media_type" | "validation_failed" | "weak_password" | "wrong_password";
         FieldErrorDto: {
             /**
              * @description The offending field, in snake_case as sent.
@@ -549,6 +708,10 @@ export interface components {
              * @enum {string}
              */
             status: "ok";
+        };
+        LeakReportAcceptedDto: {
+            /** @example Every listed key that was active is revoked. */
+            message: string;
         };
         LinkTokenDto: {
             /**
@@ -600,6 +763,44 @@ export interface components {
              * @example q3J4Xv0cW2l9dZr8b1Yk5n6Tt7Hs0PaLm2Ee4Ff6Gg8
              */
             refresh_token: string;
+        };
+        ReportLeakedDto: {
+            /**
+             * @description The keys found: 1 to 100. Anything that is not one of our keys is ignored.
+             * @example [
+             *       "mgp_3f9a1c2b7d4e5f60718293a4b5c6d7e8a1b2c3d4"
+             *     ]
+             */
+            keys: string[];
+        };
+        RollApiKeyDto: {
+            /**
+             * @description How many more seconds the old key works: time to deploy the new one. 0 ends it now.
+             * @default 86400
+             * @example 3600
+             */
+            expires_in_s: number;
+        };
+        /**
+         * @description - `*`: full access
+         *     - `api_keys:read`: List and read your API keys (never a key itself), and the scopes they can hold
+         *     - `api_keys:write`: Create, roll, rename and revoke API keys, within the scopes of the key that asks
+         *     - `audit:read`: Read your security activity
+         *     - `sessions:read`: List your signed-in sessions
+         *     - `sessions:write`: Sign sessions out
+         *     - `users:read`: Read your profile
+         *     - `users:write`: Change your profile
+         * @enum {string}
+         */
+        Scope: "*" | "api_keys:read" | "api_keys:write" | "audit:read" | "sessions:read" | "sessions:write" | "users:read" | "users:write";
+        ScopeDto: {
+            /** @example List and read your API keys (never a key itself), and the scopes they can hold */
+            description: string;
+            /** @example api_keys:read */
+            name: string;
+        };
+        ScopeListDto: {
+            scopes: components["schemas"]["ScopeDto"][];
         };
         SessionDto: {
             /**
@@ -792,10 +993,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `insufficient_scope` */
+            403: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe", error="insufficient_scope", scope="…"` (the scope needed, when one is) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -852,7 +1064,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ApiKeyNameDto"];
+                "application/json": components["schemas"]["CreateApiKeyDto"];
             };
         };
         responses: {
@@ -875,10 +1087,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `insufficient_scope` */
+            403: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe", error="insufficient_scope", scope="…"` (the scope needed, when one is) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -953,6 +1176,193 @@ export interface operations {
             };
         };
     };
+    reportLeakedApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportLeakedDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeakReportAcceptedDto"];
+                };
+            };
+            /** @description `malformed_request`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    listApiKeyScopes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScopeListDto"];
+                };
+            };
+            /** @description `malformed_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            401: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `insufficient_scope` */
+            403: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe", error="insufficient_scope", scope="…"` (the scope needed, when one is) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
     getApiKey: {
         parameters: {
             query?: never;
@@ -981,10 +1391,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `insufficient_scope` */
+            403: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe", error="insufficient_scope", scope="…"` (the scope needed, when one is) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1069,10 +1490,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `insufficient_scope` */
+            403: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe", error="insufficient_scope", scope="…"` (the scope needed, when one is) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1179,10 +1611,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `insufficient_scope` */
+            403: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe", error="insufficient_scope", scope="…"` (the scope needed, when one is) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1201,6 +1644,138 @@ export interface operations {
             };
             /** @description `request_timeout` */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `headers_too_large` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    rollApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RollApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `no-store`: the response carries a secret */
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreatedDto"];
+                };
+            };
+            /** @description `malformed_request`, `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            401: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `insufficient_scope` */
+            403: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe", error="insufficient_scope", scope="…"` (the scope needed, when one is) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `request_timeout` */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `api_key_inactive` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1288,10 +1863,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `insufficient_scope` */
+            403: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe", error="insufficient_scope", scope="…"` (the scope needed, when one is) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1365,7 +1951,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -1693,7 +2279,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -2106,10 +2692,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `insufficient_scope` */
+            403: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe", error="insufficient_scope", scope="…"` (the scope needed, when one is) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2184,10 +2781,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `insufficient_scope` */
+            403: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe", error="insufficient_scope", scope="…"` (the scope needed, when one is) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2398,7 +3006,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -2475,10 +3083,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `insufficient_scope` */
+            403: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe", error="insufficient_scope", scope="…"` (the scope needed, when one is) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2556,10 +3175,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description `insufficient_scope` */
+            403: {
+                headers: {
+                    /** @description RFC 6750 challenge: `Bearer realm="magpipe", error="insufficient_scope", scope="…"` (the scope needed, when one is) */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -2654,7 +3284,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */
@@ -2772,7 +3402,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
+            /** @description `api_key_expired`, `api_key_revoked`, `invalid_token`, `missing_authorization`, `token_expired` */
             401: {
                 headers: {
                     /** @description RFC 6750 challenge: `Bearer realm="magpipe"`, with `error="invalid_token"` when a credential was sent */

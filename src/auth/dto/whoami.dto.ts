@@ -10,6 +10,12 @@ export class AuthMethodDto {
   api_key_id?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Present when authenticated with a session token' })
   session_id?: string;
+  @ApiProperty({
+    type: [String],
+    example: ['api_keys:read', 'audit:read'],
+    description: 'What the credential may do: `["*"]` is full access, which a session token always has',
+  })
+  scopes: string[];
 }
 
 /** Verifiers hand out the same principal, and the cache the same profile, on every request: so the answer is built once. */
@@ -24,8 +30,8 @@ export class WhoamiDto {
     if (known?.user === user) return known.dto;
     const auth: AuthMethodDto =
       principal.method === 'api_key'
-        ? { method: 'api_key', api_key_id: principal.apiKeyId }
-        : { method: 'session', session_id: principal.sessionId };
+        ? { method: 'api_key', api_key_id: principal.apiKeyId, scopes: [...principal.scopes] }
+        : { method: 'session', session_id: principal.sessionId, scopes: [...principal.scopes] };
     const dto = { user: UserDto.from(user), auth };
     built.set(principal, { user, dto });
     return dto;

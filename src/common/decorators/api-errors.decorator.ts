@@ -37,6 +37,22 @@ const HEADERS_BY_STATUS: Record<number, Record<string, HeaderObject>> = {
   503: { 'Retry-After': RETRY_AFTER },
 };
 
+/** Headers that only some codes of a status carry: documented when every code of the response carries them. */
+const HEADERS_BY_CODE: Partial<Record<ErrorCode, Record<string, HeaderObject>>> = {
+  insufficient_scope: {
+    'WWW-Authenticate': {
+      description: 'RFC 6750 challenge: `Bearer realm="magpipe", error="insufficient_scope", scope="…"` (the scope needed, when one is)',
+      schema: { type: 'string' },
+    },
+  },
+};
+
+function headersOf(status: number, codes: ErrorCode[]): Record<string, HeaderObject> | undefined {
+  const byCode = codes.map((code) => HEADERS_BY_CODE[code]);
+  const shared = byCode.every(Boolean) ? Object.assign({}, ...byCode) : undefined;
+  return HEADERS_BY_STATUS[status] || shared ? { ...HEADERS_BY_STATUS[status], ...shared } : undefined;
+}
+
 /** The OpenAPI responses for `codes`: one per status, an example per code, and the headers that status carries. */
 export function errorResponses(codes: readonly ErrorCode[], errorSchemaRef: string): Record<string, object> {
   const byStatus = new Map<number, ErrorCode[]>();
@@ -50,7 +66,7 @@ export function errorResponses(codes: readonly ErrorCode[], errorSchemaRef: stri
       String(status),
       {
         description: statusCodes.map((code) => `\`${code}\``).join(', '),
-        ...(HEADERS_BY_STATUS[status] && { headers: HEADERS_BY_STATUS[status] }),
+        ...(headersOf(status, statusCodes) && { headers: headersOf(status, statusCodes) }),
         content: {
           'application/json': {
             schema: { $ref: errorSchemaRef },

@@ -19,11 +19,19 @@ export const REDACTED_PATHS = [
  * and a query error its parameters.
  */
 export function loggableError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { type: typeof error, message: String(error) };
-  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  if (!(error instanceof Error)) {
+    // What a caller already reduced to `{ type?, message }`: those fields, and only those.
+    if (error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') return fieldsOf(error);
+    return { type: typeof error, message: String(error) };
+  }
+  return { ...fieldsOf(error), type: error.name };
+}
+
+function fieldsOf(error: object): Record<string, unknown> {
+  const { type, message, code, statusCode } = error as { type?: unknown; message: string; code?: unknown; statusCode?: unknown };
   return {
-    type: error.name,
-    message: error.message,
+    ...(typeof type === 'string' && { type }),
+    message,
     ...(typeof code === 'string' && { code }),
     ...(typeof statusCode === 'number' && { statusCode }),
   };

@@ -2,9 +2,10 @@ import { Controller, Get, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiOkResponse } from '@nestjs/swagger';
 import { ApiErrors } from '../../../src/common/decorators/api-errors.decorator';
-import { Authenticated, Public } from '../../../src/credentials/auth.decorators';
+import { Authenticated, Public, RequiresScope } from '../../../src/credentials/auth.decorators';
 import { CurrentPrincipal } from '../../../src/credentials/current-principal.decorator';
 import { Principal } from '../../../src/credentials/principal';
+import './acme.scopes';
 
 const CALLER = {
   schema: {
@@ -21,6 +22,7 @@ const callerOf = (principal: Principal) => ({ user_id: principal.userId, method:
 export class ReportsController {
   @Get('reports')
   @Authenticated()
+  @RequiresScope('reports:read')
   @ApiOkResponse(CALLER)
   reports(@CurrentPrincipal() principal: Principal) {
     return callerOf(principal);

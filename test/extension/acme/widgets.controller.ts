@@ -3,10 +3,11 @@ import { ApiTags } from '@nestjs/swagger';
 import { Actor, AuditActor } from '../../../src/audit/audit-actor';
 import { ApiErrors } from '../../../src/common/decorators/api-errors.decorator';
 import { JSON_BODY_ERRORS } from '../../../src/common/errors/common-errors';
-import { Authenticated, Public } from '../../../src/credentials/auth.decorators';
+import { Authenticated, Public, RequiresScope } from '../../../src/credentials/auth.decorators';
 import { CurrentPrincipal } from '../../../src/credentials/current-principal.decorator';
 import { Principal } from '../../../src/credentials/principal';
 import { CreateWidgetDto, WidgetDto, WidgetListDto, WidgetStatusDto } from './dto/widget.dto';
+import './acme.scopes';
 import { WidgetsService } from './widgets.service';
 
 @ApiTags('Acme widgets')
@@ -16,6 +17,7 @@ export class WidgetsController {
 
   @Post()
   @Authenticated()
+  @RequiresScope('widgets:write')
   @ApiErrors(...JSON_BODY_ERRORS, 'widget_name_taken')
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateWidgetDto, @Actor() actor: AuditActor): Promise<WidgetDto> {
     return WidgetDto.from(await this.widgets.create(principal.userId, body.name, actor));
@@ -23,6 +25,7 @@ export class WidgetsController {
 
   @Get()
   @Authenticated()
+  @RequiresScope('widgets:read')
   async list(@CurrentPrincipal() principal: Principal): Promise<WidgetListDto> {
     return { widgets: (await this.widgets.listOf(principal.userId)).map((widget) => WidgetDto.from(widget)) };
   }
