@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { Server } from 'node:http';
 import { join } from 'node:path';
-import { Browser, Page } from 'playwright-core';
+import { Browser, Locator, Page } from 'playwright-core';
 import { freePort } from '../support/app-process';
 import { createApiKey, logIn, signUp, uniqueEmail } from '../support/factories';
 import { outboxFiles, waitForMail } from '../support/mail';
@@ -62,6 +62,26 @@ describeInChromium('Settings → API page (Chromium)', () => {
 
   const api = (path: string, init: RequestInit = {}) => fetch(`${origin}${path}`, init);
   const whoami = (token: string) => api('/v1/auth/whoami', { headers: { Authorization: `Bearer ${token}` } });
+  const reportLeaked = async (key: string) => {
+    const report = await api('/v1/api-keys/report-leaked', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ keys: [key] }),
+    });
+    expect(report.status).toBe(202);
+  };
+
+  async function createScopedKey(
+    token: string,
+    body: { name: string; scopes?: string[]; expires_at?: string },
+  ): Promise<{ id: string; key: string }> {
+    const response = await t.http().post('/v1/api-keys').set('Authorization', `Bearer ${token}`).send(body).expect(201);
+    return { id: response.body.id as string, key: response.body.key as string };
+  }
+
+  async function listedKeys(token: string): Promise<ListedKey[]> {
+    return (await t.http().get('/v1/api-keys').set('Authorization', `Bearer ${token}`).expect(200)).body.keys as ListedKey[];
+  }
 
   it('is served with a strict CSP, next to the API docs and the JSON 404', async () => {
     const page = await api('/');
@@ -111,11 +131,21 @@ describeInChromium('Settings → API page (Chromium)', () => {
     expect(await nameError.textContent()).toMatch(/must be longer than or equal to 1 characters/);
     expect(await createDialog.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
 
+    // Full access and no expiry are the defaults, said as such, and sent as the API's own defaults.
+    const fullAccess = createDialog.getByRole('radio', { name: 'Full access' });
+    expect(await fullAccess.isChecked()).toBe(true);
+    expect(await describedBy(fullAccess)).toMatch(/can do everything your account can, including creating/);
+    expect(await createDialog.getByRole('radio', { name: 'Only what I choose' }).isChecked()).toBe(false);
+    expect(await createDialog.getByRole('group', { name: 'Scopes' }).isHidden()).toBe(true);
+    expect(await selectedOptionText(createDialog.getByLabel('Expires'))).toBe('Never');
     await createDialog.getByLabel('Name').fill('CI pipeline');
+    const createRequest = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/v1/api-keys'));
     await createDialog.getByRole('button', { name: 'Generate key' }).click();
+    expect((await createRequest).postDataJSON()).toEqual({ name: 'CI pipeline' });
     const revealDialog = page.getByRole('dialog', { name: 'Your new API key' });
     await revealDialog.waitFor();
     expect(await revealDialog.textContent()).toContain("it won't be shown again");
+    expect(await revealDialog.locator('#reveal-old-key').isHidden()).toBe(true); // no old key to speak of
     const key = await revealDialog.locator('#reveal-key-value').inputValue();
     expect(key).toMatch(API_KEY);
 
@@ -125,12 +155,12 @@ describeInChromium('Settings → API page (Chromium)', () => {
 
     const row = page.locator('#keys-body tr', { hasText: 'CI pipeline' });
     expect(await rowCells(row)).toEqual([
-      'CI pipeline',
-      `${key.slice(0, 12)}...`,
+      `CI pipeline ${key.slice(0, 12)}...`,
+      'Full access',
       expect.any(String),
       'Never',
-      'Active',
-      'Rename CI pipelineRevoke CI pipeline',
+      'Active Never expires',
+      'Roll CI pipeline Rename CI pipeline Revoke CI pipeline',
     ]);
 
     // Closing the dialog takes the key out of the page for good.
@@ -144,7 +174,7 @@ describeInChromium('Settings → API page (Chromium)', () => {
     const asKey = await whoami(key);
     expect(asKey.status).toBe(200);
     const keyId = await row.getAttribute('data-key-id');
-    expect(await asKey.json()).toMatchObject({ auth: { method: 'api_key', api_key_id: keyId } });
+    expect(await asKey.json()).toMatchObject({ auth: { method: 'api_key', api_key_id: keyId, scopes: ['*'] } });
 
     // last_used_at is flushed every 200 ms in this app; the list shows it once reloaded.
     await waitUntil(async () => {
@@ -161,12 +191,12 @@ describeInChromium('Settings → API page (Chromium)', () => {
     await page.keyboard.press('Escape');
     await revokeDialog.waitFor({ state: 'hidden' });
     expect(await focusedElementText(page)).toBe('Revoke CI pipeline');
-    expect(await row.locator('.cell-status').textContent()).toBe('Active');
+    expect(await seenText(row.locator('.cell-status'))).toBe('Active Never expires');
 
     await row.getByRole('button', { name: 'Revoke CI pipeline' }).click();
     await revokeDialog.getByRole('button', { name: 'Revoke key' }).click();
     await revokeDialog.waitFor({ state: 'hidden' });
-    expect(await row.locator('.cell-status').textContent()).toBe('Revoked');
+    expect(await seenText(row.locator('.cell-status'))).toBe('Revoked');
     expect(await row.getByRole('button').count()).toBe(0);
     await page.getByRole('status').getByText('“CI pipeline” was revoked.', { exact: false }).waitFor();
 
@@ -183,11 +213,17 @@ describeInChromium('Settings → API page (Chromium)', () => {
 
   it('lists keys active first, with prefixes, dates and use (artifacts/settings-api.png)', async () => {
     const user = await signUp(t, { name: 'Ada Lovelace', email: `ada-${Date.now()}@example.com` });
+    const leaked = await createApiKey(t, user.accessToken, 'Old laptop');
     const staging = await createApiKey(t, user.accessToken, 'Staging deploys');
-    const ci = await createApiKey(t, user.accessToken, 'CI pipeline');
-    const billing = await createApiKey(t, user.accessToken, 'Billing worker');
-    await createApiKey(t, user.accessToken, 'Local development');
+    const ci = await createScopedKey(user.accessToken, {
+      name: 'CI pipeline',
+      scopes: ['api_keys:read', 'api_keys:write', 'audit:read', 'users:read'],
+      expires_at: inDays(30),
+    });
+    const billing = await createScopedKey(user.accessToken, { name: 'Billing worker', scopes: ['users:read'] });
+    await createScopedKey(user.accessToken, { name: 'Local development', expires_at: inDays(7) });
     await t.http().delete(`/v1/api-keys/${staging.id}`).set('Authorization', `Bearer ${user.accessToken}`).expect(200);
+    await reportLeaked(leaked.key);
     await whoami(ci.key);
     await whoami(billing.key);
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -196,17 +232,192 @@ describeInChromium('Settings → API page (Chromium)', () => {
     await page.locator('#keys-body tr').first().waitFor();
     const rows = page.locator('#keys-body tr');
     const table = await Promise.all((await rows.all()).map((row) => rowCells(row)));
-    expect(table.map(([name, prefix, , lastUsed, status]) => [name, prefix, lastUsed, status])).toEqual([
-      ['Local development', expect.stringMatching(/^mgp_[0-9a-f]{8}\.\.\.$/), 'Never', 'Active'],
-      ['Billing worker', `${billing.key.slice(0, 12)}...`, 'Just now', 'Active'],
-      ['CI pipeline', `${ci.key.slice(0, 12)}...`, 'Just now', 'Active'],
-      ['Staging deploys', `${staging.key.slice(0, 12)}...`, 'Never', 'Revoked'],
+    expect(table.map(([name, access, , lastUsed, status]) => [name, access, lastUsed, status])).toEqual([
+      [expect.stringMatching(/^Local development mgp_[0-9a-f]{8}\.\.\.$/), 'Full access', 'Never', 'Active Expires in 7 days'],
+      [`Billing worker ${billing.key.slice(0, 12)}...`, 'users:read', 'Just now', 'Active Never expires'],
+      [`CI pipeline ${ci.key.slice(0, 12)}...`, 'api_keys:read api_keys:write audit:read users:read', 'Just now', 'Active Expires in 30 days'],
+      [`Staging deploys ${staging.key.slice(0, 12)}...`, 'Full access', 'Never', 'Revoked'],
+      [`Old laptop ${leaked.key.slice(0, 12)}...`, 'Full access', 'Never', 'Revoked Reported as leaked'],
     ]);
+    // Each scope is an item of its own, for the eye and for a screen reader.
+    expect(await rows.nth(2).locator('.cell-access li').allTextContents()).toEqual(['api_keys:read', 'api_keys:write', 'audit:read', 'users:read']);
     expect(await page.locator('#keys-count').textContent()).toBe('3 of 10 active keys');
 
     mkdirSync(join(SCREENSHOT_PATH, '..'), { recursive: true });
     await page.setViewportSize({ width: 1180, height: 860 });
     await page.screenshot({ path: SCREENSHOT_PATH, fullPage: true });
+  });
+
+  it('generates a key with only the scopes chosen and an expiry, and lists both', async () => {
+    const user = await signUp(t);
+    const { page } = await open({ refreshToken: user.refreshToken });
+    await page.getByText('No API keys yet.').waitFor();
+    const catalogue = (await t.http().get('/v1/api-keys/scopes').set('Authorization', `Bearer ${user.accessToken}`).expect(200)).body
+      .scopes as { name: string; description: string }[];
+
+    await page.getByRole('button', { name: 'Generate New Key' }).click();
+    const createDialog = page.getByRole('dialog', { name: 'Generate a new API key' });
+    await createDialog.getByLabel('Name').fill('Audit exporter');
+    await createDialog.getByRole('radio', { name: 'Only what I choose' }).check();
+    const scopes = createDialog.getByRole('group', { name: 'Scopes' });
+    await scopes.waitFor();
+    // One tick per scope the API lists, each described by what it allows.
+    await scopes.getByRole('checkbox').nth(catalogue.length - 1).waitFor();
+    expect(await scopes.getByRole('checkbox').count()).toBe(catalogue.length);
+    for (const scope of catalogue) {
+      expect(await describedBy(scopes.getByRole('checkbox', { name: scope.name, exact: true }))).toBe(scope.description);
+    }
+
+    // None ticked: said next to the ticks, and nothing is sent.
+    await createDialog.getByRole('button', { name: 'Generate key' }).click();
+    await scopes.getByText('Choose at least one scope, or Full access.').waitFor();
+    expect(await focusedElementId(page)).toBe('create-key-scope-0');
+    expect(await listedKeys(user.accessToken)).toEqual([]);
+
+    await scopes.getByRole('checkbox', { name: 'audit:read', exact: true }).check();
+    expect(await scopes.locator('#create-key-scopes-error').isHidden()).toBe(true);
+    await scopes.getByRole('checkbox', { name: 'api_keys:read', exact: true }).check();
+    await createDialog.getByLabel('Expires').selectOption({ label: 'In 7 days' });
+    expect(await createDialog.locator('#create-key-expiry-hint').textContent()).toMatch(/^It stops working on /);
+    const sentAt = Date.now();
+    await createDialog.getByRole('button', { name: 'Generate key' }).click();
+    const revealDialog = page.getByRole('dialog', { name: 'Your new API key' });
+    const key = await revealDialog.locator('#reveal-key-value').inputValue();
+    expect(key).toMatch(API_KEY);
+    await revealDialog.getByRole('button', { name: 'Done' }).click();
+
+    const row = page.locator('#keys-body tr', { hasText: 'Audit exporter' });
+    expect(await row.locator('.cell-access li').allTextContents()).toEqual(['api_keys:read', 'audit:read']);
+    expect(await seenText(row.locator('.cell-status'))).toBe('Active Expires in 7 days');
+    const [listed] = await listedKeys(user.accessToken);
+    expect(listed.scopes).toEqual(['api_keys:read', 'audit:read']);
+    expect(Date.parse(listed.expires_at!) - sentAt).toBeGreaterThan(7 * DAY_MS - 60_000);
+    expect(Date.parse(listed.expires_at!) - sentAt).toBeLessThan(7 * DAY_MS + 60_000);
+
+    // The key works, with what was chosen and nothing more.
+    const asKey = await whoami(key);
+    expect(asKey.status).toBe(200);
+    expect(((await asKey.json()) as { auth: { scopes: string[] } }).auth.scopes).toEqual(['api_keys:read', 'audit:read']);
+    const outOfScope = await api('/v1/users/me', { headers: { Authorization: `Bearer ${key}` } });
+    expect(outOfScope.status).toBe(403);
+    expect(await outOfScope.json()).toMatchObject({ code: 'insufficient_scope' });
+  });
+
+  it('rolls a key: the new one is shown once, and the old one keeps working for the 24 hours chosen', async () => {
+    const user = await signUp(t);
+    const old = await createScopedKey(user.accessToken, { name: 'Deploy bot', scopes: ['users:read'], expires_at: inDays(30) });
+    const { page } = await open({ refreshToken: user.refreshToken });
+    const rows = page.locator('#keys-body tr');
+    await rows.first().waitFor();
+
+    await page.getByRole('button', { name: 'Roll Deploy bot', exact: true }).click();
+    const rollDialog = page.getByRole('dialog', { name: 'Roll “Deploy bot”?' });
+    await rollDialog.waitFor();
+    expect(await focusedElementId(page)).toBe('roll-key-overlap');
+    const overlap = rollDialog.getByLabel('The old key stops working');
+    expect(await overlap.locator('option').allTextContents()).toEqual(['Now', 'In 1 hour', 'In 24 hours', 'In 7 days']);
+    expect(await selectedOptionText(overlap)).toBe('In 24 hours');
+    expect(await describedBy(overlap)).toMatch(/^The old key expires in 30 days anyway, and never works past that\./);
+    const rollRequest = page.waitForRequest((request) => request.url().endsWith(`/v1/api-keys/${old.id}/roll`));
+    await rollDialog.getByRole('button', { name: 'Roll key' }).click();
+    expect((await rollRequest).postDataJSON()).toEqual({ expires_in_s: 86_400 });
+
+    const revealDialog = page.getByRole('dialog', { name: 'Your new API key' });
+    await revealDialog.waitFor();
+    expect(await revealDialog.textContent()).toContain("it won't be shown again");
+    const newKey = await revealDialog.locator('#reveal-key-value').inputValue();
+    expect(newKey).toMatch(API_KEY);
+    expect(newKey).not.toBe(old.key);
+    expect(await revealDialog.locator('#reveal-old-key').textContent()).toMatch(
+      new RegExp(`^The old key ${old.key.slice(0, 12)}\\.\\.\\. stops working in 24 hours, on .+\\. Put the new key in place before then\\.$`),
+    );
+
+    // Right after the roll both keys work, with the same scopes.
+    for (const key of [old.key, newKey]) {
+      const asKey = await whoami(key);
+      expect(asKey.status).toBe(200);
+      expect(((await asKey.json()) as { auth: { scopes: string[] } }).auth.scopes).toEqual(['users:read']);
+    }
+
+    await revealDialog.getByRole('button', { name: 'Done' }).click();
+    await revealDialog.waitFor({ state: 'hidden' });
+    expect(await page.content()).not.toContain(newKey);
+    await waitUntil(async () => (await rows.count()) === 2, 'both keys are listed');
+    const oldRow = page.locator(`#keys-body tr[data-key-id="${old.id}"]`);
+    expect(await seenText(oldRow.locator('.cell-status'))).toBe('Active Expires in 24 hours');
+    const newRow = rows.first();
+    expect(await newRow.getAttribute('data-key-id')).not.toBe(old.id);
+    expect(await newRow.locator('.key-name').textContent()).toBe('Deploy bot');
+    expect(await newRow.locator('.cell-access').textContent()).toBe('users:read');
+    expect(await newRow.locator('.key-prefix').textContent()).toBe(`${newKey.slice(0, 12)}...`);
+    // Two keys share the name now: their buttons say which is which.
+    expect(await newRow.getByRole('button', { name: `Revoke Deploy bot (${newKey.slice(0, 12)}...)`, exact: true }).count()).toBe(1);
+    const listedOld = (await listedKeys(user.accessToken)).find((key) => key.id === old.id)!;
+    expect(Math.abs(Date.parse(listedOld.expires_at!) - (Date.now() + DAY_MS))).toBeLessThan(60_000);
+    await page.locator('#activity-list li').getByText('API key “Deploy bot” rolled', { exact: true }).waitFor();
+  });
+
+  it('rolls a key with “Now”: the old key is refused at once as expired, and says so', async () => {
+    const user = await signUp(t);
+    const old = await createApiKey(t, user.accessToken, 'Leaky script');
+    const { page } = await open({ refreshToken: user.refreshToken });
+    await page.locator('#keys-body tr').first().waitFor();
+
+    await page.getByRole('button', { name: 'Roll Leaky script', exact: true }).click();
+    const rollDialog = page.getByRole('dialog', { name: 'Roll “Leaky script”?' });
+    expect(await rollDialog.locator('#roll-key-overlap-hint').isHidden()).toBe(true); // it never expires
+    await rollDialog.getByLabel('The old key stops working').selectOption({ label: 'Now' });
+    await rollDialog.getByRole('button', { name: 'Roll key' }).click();
+    const revealDialog = page.getByRole('dialog', { name: 'Your new API key' });
+    const newKey = await revealDialog.locator('#reveal-key-value').inputValue();
+    expect(await revealDialog.locator('#reveal-old-key').textContent()).toBe(
+      `The old key ${old.key.slice(0, 12)}... has stopped working: requests that use it are refused.`,
+    );
+
+    const refused = await whoami(old.key);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ code: 'api_key_expired' });
+    expect((await whoami(newKey)).status).toBe(200);
+
+    await revealDialog.getByRole('button', { name: 'Done' }).click();
+    const oldRow = page.locator(`#keys-body tr[data-key-id="${old.id}"]`);
+    await waitUntil(async () => (await page.locator('#keys-body tr').count()) === 2, 'both keys are listed');
+    expect(await page.locator('#keys-body tr').last().getAttribute('data-key-id')).toBe(old.id); // inactive keys last
+    expect(await seenText(oldRow.locator('.cell-status'))).toBe('Expired Expired just now');
+    expect(await oldRow.getByRole('button').count()).toBe(0);
+    expect(await page.locator('#keys-count').textContent()).toBe('1 of 10 active keys');
+  });
+
+  it('says why each inactive key stopped: revoked, or reported as leaked', async () => {
+    const user = await signUp(t);
+    const revoked = await createApiKey(t, user.accessToken, 'Retired worker');
+    const leaked = await createApiKey(t, user.accessToken, 'Pasted in a gist');
+    await createApiKey(t, user.accessToken, 'Still fine');
+    const { page } = await open({ refreshToken: user.refreshToken });
+    const statusOf = (id: string) => seenText(page.locator(`#keys-body tr[data-key-id="${id}"] .cell-status`));
+    await page.locator('#keys-body tr').nth(2).waitFor();
+
+    await page.getByRole('button', { name: 'Revoke Retired worker', exact: true }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke key' }).click();
+    await page.getByRole('status').getByText('“Retired worker” was revoked.', { exact: false }).waitFor();
+    expect(await statusOf(revoked.id)).toBe('Revoked');
+
+    // Someone who found the key reports it: the list says so once reloaded.
+    await reportLeaked(leaked.key);
+    expect(await statusOf(leaked.id)).toBe('Active Never expires');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await waitUntil(async () => (await statusOf(leaked.id)) === 'Revoked Reported as leaked', 'the leak shows');
+    const leakedRow = page.locator(`#keys-body tr[data-key-id="${leaked.id}"]`);
+    expect(await leakedRow.getByRole('button').count()).toBe(0);
+    expect(await page.locator('#keys-body .key-name').allTextContents()).toEqual(['Still fine', 'Pasted in a gist', 'Retired worker']);
+    expect(await page.locator('#keys-count').textContent()).toBe('1 of 10 active keys');
+    expect((await whoami(leaked.key)).status).toBe(401);
+
+    await page.reload();
+    const items = page.locator('#activity-list li');
+    await items.first().waitFor();
+    expect(await items.first().locator('.activity-what').textContent()).toBe('API key “Pasted in a gist” revoked: reported as leaked');
+    expect(await items.first().getAttribute('class')).toContain('is-warning');
   });
 
   it('explains the 10-active-key limit, before and after the API refuses an 11th', async () => {
@@ -289,6 +500,9 @@ describeInChromium('Settings → API page (Chromium)', () => {
     const user = await signUp(t);
     const ended = await open({ refreshToken: user.refreshToken });
     await ended.page.locator('#account-email').getByText(user.email).waitFor();
+    await ended.page.getByText('No API keys yet.').waitFor();
+    await ended.page.locator('#sessions-body tr').first().waitFor();
+    await ended.page.locator('#activity-list li').first().waitFor();
     await t
       .http()
       .post('/v1/auth/logout')
@@ -339,7 +553,7 @@ describeInChromium('Settings → API page (Chromium)', () => {
     await createApiKey(t, user.accessToken, 'Middle');
     await createApiKey(t, user.accessToken, 'Newest');
     const { page } = await open({ refreshToken: user.refreshToken });
-    const names = () => page.locator('#keys-body tr th').allTextContents();
+    const names = () => page.locator('#keys-body .key-name').allTextContents();
     await page.locator('#keys-body tr').nth(2).waitFor();
     expect(await names()).toEqual(['Newest', 'Middle', 'Oldest']);
 
@@ -347,7 +561,7 @@ describeInChromium('Settings → API page (Chromium)', () => {
     await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke key' }).click();
     await page.getByRole('status').getByText('“Newest” was revoked.', { exact: false }).waitFor();
     expect(await names()).toEqual(['Middle', 'Oldest', 'Newest']);
-    expect(await page.locator('#keys-body tr').last().locator('.cell-status').textContent()).toBe('Revoked');
+    expect(await seenText(page.locator('#keys-body tr').last().locator('.cell-status'))).toBe('Revoked');
 
     await page.getByRole('button', { name: 'Rename Middle', exact: true }).click();
     const renameDialog = page.getByRole('dialog', { name: 'Rename API key' });
@@ -387,6 +601,11 @@ describeInChromium('Settings → API page (Chromium)', () => {
     const user = await signUp(t);
     await logIn(t, user.email, user.password);
     await createApiKey(t, user.accessToken, 'A key with a rather long name for a narrow phone screen');
+    await createScopedKey(user.accessToken, {
+      name: 'Many scopes',
+      scopes: ['api_keys:read', 'api_keys:write', 'audit:read', 'sessions:read', 'sessions:write', 'users:read', 'users:write'],
+      expires_at: inDays(90),
+    });
     const revoked = await createApiKey(t, user.accessToken, 'Revoked');
     await t.http().delete(`/v1/api-keys/${revoked.id}`).set('Authorization', `Bearer ${user.accessToken}`).expect(200);
     const observed = await openObservedPage(browser, origin, { refreshToken: user.refreshToken });
@@ -394,12 +613,12 @@ describeInChromium('Settings → API page (Chromium)', () => {
     const { page } = observed;
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto('/');
-    await page.locator('#keys-body tr').nth(1).waitFor();
+    await page.locator('#keys-body tr').nth(2).waitFor();
     await waitUntil(async () => (await page.locator('#sessions-body tr').count()) === 2, 'both sessions are listed');
 
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     const reachable = page.locator(
-      '#keys-body th, #keys-body td:not(:empty), #keys-body button, #sessions-body th, #sessions-body td:not(:empty), ' +
+      '#keys-body th, #keys-body td:not(:empty), #keys-body li, #keys-body button, #sessions-body th, #sessions-body td:not(:empty), ' +
         '#sessions-body button, .card-actions button, #sign-out',
     );
     expect(await reachable.count()).toBeGreaterThan(15);
@@ -556,6 +775,29 @@ describeInChromium('Settings → API page (Chromium)', () => {
   }
 });
 
+interface ListedKey {
+  id: string;
+  name: string;
+  scopes: string[];
+  expires_at: string | null;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString();
+
+/** The text of the elements a control's aria-describedby names, as a screen reader reads it after the name. */
+async function describedBy(control: Locator): Promise<string> {
+  const ids = ((await control.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+  const texts = await Promise.all(ids.map((id) => control.page().locator(`#${id}`).textContent()));
+  return texts.map((text) => (text ?? '').trim().replace(/\s+/g, ' ')).filter(Boolean).join(' ');
+}
+
+async function selectedOptionText(select: Locator): Promise<string> {
+  const value = await select.inputValue();
+  return ((await select.locator(`option[value="${value}"]`).textContent()) ?? '').trim();
+}
+
 function focusedElementId(page: Page): Promise<string> {
   return page.evaluate<string>('document.activeElement ? document.activeElement.id : ""');
 }
@@ -564,6 +806,15 @@ function focusedElementText(page: Page): Promise<string> {
   return page.evaluate<string>('document.activeElement ? document.activeElement.textContent.trim() : ""');
 }
 
-async function rowCells(row: ReturnType<Page['locator']>): Promise<string[]> {
-  return (await row.locator('th, td').allTextContents()).map((text) => text.trim());
+/** Each cell as it reads on screen: lines and spaces collapsed to one space. */
+async function rowCells(row: Locator): Promise<string[]> {
+  return (await row.locator('th, td').allInnerTexts()).map(collapseSpace);
+}
+
+async function seenText(element: Locator): Promise<string> {
+  return collapseSpace(await element.innerText());
+}
+
+function collapseSpace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

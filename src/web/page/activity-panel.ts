@@ -22,11 +22,17 @@ const WHAT: Record<string, (keyName: string) => string> = {
   'api_key.created': (name) => `API key ${name} created`,
   'api_key.renamed': (name) => `API key ${name} renamed`,
   'api_key.revoked': (name) => `API key ${name} revoked`,
+  // The subject is the old key; the new one has its own "created" event next to it.
+  'api_key.rolled': (name) => `API key ${name} rolled`,
+  'api_key.reported_leaked': (name) => `API key ${name} revoked: reported as leaked`,
   'password.changed': () => 'Password changed',
   'password.reset_requested': () => 'Password reset link requested',
   'password.reset_completed': () => 'Password reset by the emailed link',
   'email.verified': () => 'Email verified',
 };
+
+/** Events worth a second look: someone else may have had a secret. */
+const WARNINGS = new Set(['user.login_failed', 'session.refresh_reuse_detected', 'api_key.reported_leaked']);
 
 export class ActivityPanel {
   private nextCursor: string | null = null;
@@ -83,7 +89,7 @@ export class ActivityPanel {
     const item = document.createElement('li');
     item.className = 'activity-item';
     item.dataset.eventType = event.type;
-    if (event.type === 'user.login_failed' || event.type === 'session.refresh_reuse_detected') item.classList.add('is-warning');
+    if (WARNINGS.has(event.type)) item.classList.add('is-warning');
 
     const what = document.createElement('span');
     what.className = 'activity-what';

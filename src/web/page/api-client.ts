@@ -29,17 +29,35 @@ export interface SessionInfo {
   current: boolean;
 }
 
+/** `["*"]`: everything the account can do. */
+export const FULL_ACCESS = '*';
+
+/** Why a key was revoked: by its owner, or through the public leak report. */
+export type RevokedReason = 'revoked' | 'reported_leaked';
+
 export interface ApiKey {
   id: string;
   name: string;
   key_prefix: string;
+  /** False once revoked or expired. */
   is_active: boolean;
+  /** `["*"]` (FULL_ACCESS) or scope names. */
+  scopes: string[];
+  /** null: never. */
+  expires_at: string | null;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  revoked_reason: RevokedReason | null;
 }
 
-/** The create response: the only one that carries the full secret. */
+/** One entry of `GET /v1/api-keys/scopes`; modules add their own, so the page never lists them itself. */
+export interface Scope {
+  name: string;
+  description: string;
+}
+
+/** The create and roll response: the only one that carries the full secret. */
 export interface ApiKeyCreated extends ApiKey {
   key: string;
 }

@@ -1,15 +1,19 @@
 /**
- * Settings → API keys: the table, Generate New Key, the shown-once key, Rename and Revoke.
+ * Settings → API keys: the table, Generate New Key (with its access and expiry), the
+ * shown-once key, Roll, Rename and Revoke.
  *
  * The full key exists in exactly one place: the value of the read-only input in the
- * reveal dialog. It is taken apart from the create response at once, no closure or
- * field keeps it (Copy reads the input), and closing the dialog empties the input.
+ * reveal dialog. It is taken apart from the create or roll response at once, no closure
+ * or field keeps it (Copy reads the input), and closing the dialog empties the input.
  */
-import { ApiError, ApiKey, ApiKeyCreated } from './api-client.js';
+import { ApiError, ApiKey, ApiKeyCreated, FULL_ACCESS } from './api-client.js';
 import { elementById } from './element-by-id.js';
+import { ExpiryChoice } from './expiry-choice.js';
 import { FormErrors } from './form-errors.js';
 import { ModalDialog } from './modal-dialog.js';
-import { dateElement, formatDateTime, timeAgoElement } from './relative-time.js';
+import { dateElement, describeTimeUntil, expiryElement, formatDateTime, timeAgoElement } from './relative-time.js';
+import { RollKeyDialog } from './roll-key-dialog.js';
+import { ScopePicker } from './scope-picker.js';
 import { SessionEndedError, SessionStore } from './session-store.js';
 import { StatusAnnouncer } from './status-announcer.js';
 
@@ -19,10 +23,25 @@ export const ACTIVE_KEY_LIMIT = 10;
 const LIMIT_NOTE =
   `You have ${ACTIVE_KEY_LIMIT} active keys, the most allowed. ` + 'Revoke a key you no longer use to generate a new one.';
 
+/** setTimeout's longest delay (about 24 days); an expiry further off is re-checked by the next render. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/** Where a key stands now; a revoked key says why. */
+type KeyState = 'active' | 'expired' | 'revoked' | 'reported_leaked';
+
+const STATE_BADGES: Record<KeyState, { text: string; tone: string }> = {
+  active: { text: 'Active', tone: 'badge-active' },
+  expired: { text: 'Expired', tone: 'badge-revoked' },
+  revoked: { text: 'Revoked', tone: 'badge-revoked' },
+  reported_leaked: { text: 'Revoked', tone: 'badge-leaked' },
+};
+
 export class ApiKeysPanel {
   private keys: ApiKey[] = [];
   private keyPendingRevocation: ApiKey | null = null;
   private creating = false;
+  /** Re-renders when the next key expires, so that its row says so without a reload. */
+  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly heading = elementById('keys-title', HTMLHeadingElement);
   private readonly tableWrapper = elementById('keys-table-wrapper', HTMLDivElement);
   private readonly tableBody = elementById('keys-body', HTMLTableSectionElement);
@@ -36,14 +55,23 @@ export class ApiKeysPanel {
   private readonly createForm = elementById('create-key-form', HTMLFormElement);
   private readonly createNameInput = elementById('create-key-name', HTMLInputElement);
   private readonly createSubmit = elementById('create-key-submit', HTMLButtonElement);
+  private readonly expiry = new ExpiryChoice(
+    elementById('create-key-expiry', HTMLSelectElement),
+    elementById('create-key-expiry-hint', HTMLParagraphElement),
+  );
+  private readonly scopePicker: ScopePicker;
   private readonly createErrors = new FormErrors(elementById('create-key-form-error', HTMLParagraphElement), {
     name: this.createNameInput,
+    expires_at: this.expiry.select,
   });
 
   private readonly revealDialog = new ModalDialog(elementById('reveal-key-dialog', HTMLDialogElement), this.heading);
   private readonly revealName = elementById('reveal-key-name', HTMLSpanElement);
   private readonly revealValue = elementById('reveal-key-value', HTMLInputElement);
   private readonly copyResult = elementById('copy-key-result', HTMLParagraphElement);
+  private readonly revealOldKey = elementById('reveal-old-key', HTMLParagraphElement);
+
+  private readonly rollDialog: RollKeyDialog;
 
   private readonly renameDialog = new ModalDialog(elementById('rename-key-dialog', HTMLDialogElement), this.heading);
   private readonly renameForm = elementById('rename-key-form', HTMLFormElement);
@@ -66,6 +94,13 @@ export class ApiKeysPanel {
     /** Called after each change this panel makes (the security activity shows it). */
     private readonly changed: () => void = () => undefined,
   ) {
+    this.scopePicker = new ScopePicker(session);
+    this.rollDialog = new RollKeyDialog(
+      session,
+      this.heading,
+      (old, oldStopsAt, created) => this.afterRoll(old, oldStopsAt, created),
+      () => void this.load(),
+    );
     this.generateButton.addEventListener('click', () => this.openCreateDialog());
     this.reloadButton.addEventListener('click', () => void this.load());
     this.createForm.addEventListener('submit', (event) => {
@@ -77,6 +112,8 @@ export class ApiKeysPanel {
       this.revealValue.value = '';
       this.revealName.textContent = '';
       this.copyResult.textContent = '';
+      this.revealOldKey.textContent = '';
+      this.revealOldKey.hidden = true;
     });
     this.renameForm.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -112,21 +149,34 @@ export class ApiKeysPanel {
   reset(): void {
     this.createDialog.close();
     this.revealDialog.close();
+    this.rollDialog.close();
     this.renameDialog.close();
     this.revokeDialog.close();
+    clearTimeout(this.expiryTimer);
     this.keys = [];
     this.tableBody.replaceChildren();
+    this.scopePicker.reset();
   }
 
   private render(): void {
+    const nowMs = Date.now();
+    const isActive = (key: ApiKey) => stateOf(key, nowMs) === 'active';
     // As the API lists them: active keys first, then newest first.
-    this.keys.sort((a, b) => Number(b.is_active) - Number(a.is_active) || Date.parse(b.created_at) - Date.parse(a.created_at));
-    this.tableBody.replaceChildren(...this.keys.map((key) => this.renderRow(key)));
+    this.keys.sort((a, b) => Number(isActive(b)) - Number(isActive(a)) || Date.parse(b.created_at) - Date.parse(a.created_at));
+    const names = this.keys.map((key) => key.name);
+    const shared = new Set(names.filter((name, index) => names.indexOf(name) !== index));
+    const labelOf = (key: ApiKey) => (shared.has(key.name) ? `${key.name} (${key.key_prefix}...)` : key.name);
+    this.tableBody.replaceChildren(...this.keys.map((key) => this.renderRow(key, stateOf(key, nowMs), labelOf(key))));
     this.tableWrapper.hidden = this.keys.length === 0;
     this.emptyState.hidden = this.keys.length > 0;
+    this.scheduleExpiryRender(nowMs);
 
-    const activeCount = this.keys.filter((key) => key.is_active).length;
-    this.countNote.textContent = `${activeCount} of ${ACTIVE_KEY_LIMIT} active keys`;
+    const activeCount = this.keys.filter(isActive).length;
+    // A roll needs no free slot, so the old key can briefly make one more than the limit.
+    this.countNote.textContent =
+      activeCount > ACTIVE_KEY_LIMIT
+        ? `${activeCount} active keys: more than ${ACTIVE_KEY_LIMIT} until the rolled ones expire`
+        : `${activeCount} of ${ACTIVE_KEY_LIMIT} active keys`;
     this.countNote.hidden = this.keys.length === 0;
 
     const atLimit = activeCount >= ACTIVE_KEY_LIMIT;
@@ -142,40 +192,49 @@ export class ApiKeysPanel {
     }
   }
 
-  private renderRow(key: ApiKey): HTMLTableRowElement {
+  private scheduleExpiryRender(nowMs: number): void {
+    clearTimeout(this.expiryTimer);
+    const nextExpiryMs = Math.min(
+      ...this.keys.filter((key) => stateOf(key, nowMs) === 'active' && key.expires_at).map((key) => Date.parse(key.expires_at!)),
+    );
+    const delayMs = nextExpiryMs - nowMs;
+    if (delayMs <= LONGEST_TIMER_MS) this.expiryTimer = setTimeout(() => this.render(), delayMs + 100);
+  }
+
+  /** `label` names the key in its buttons: after a roll two keys share a name, and their prefixes tell them apart. */
+  private renderRow(key: ApiKey, state: KeyState, label: string): HTMLTableRowElement {
     const row = document.createElement('tr');
     row.dataset.keyId = key.id;
-    if (!key.is_active) row.classList.add('is-revoked');
+    if (state !== 'active') row.classList.add('is-revoked');
 
+    // The prefix sits under the name, where it tells apart the two keys of a roll without a column of its own.
     const name = document.createElement('th');
     name.scope = 'row';
     name.className = 'cell-name';
-    name.textContent = key.name;
-
+    const nameText = document.createElement('span');
+    nameText.className = 'key-name';
+    nameText.textContent = key.name;
     const prefix = document.createElement('code');
     prefix.className = 'key-prefix';
     prefix.textContent = `${key.key_prefix}...`;
+    name.append(nameText, ' ', prefix);
 
     const lastUsed = key.last_used_at ? timeAgoElement(key.last_used_at) : mutedText('Never');
 
-    const badge = document.createElement('span');
-    badge.className = key.is_active ? 'badge badge-active' : 'badge badge-revoked';
-    badge.textContent = key.is_active ? 'Active' : 'Revoked';
-    if (key.revoked_at) badge.title = `Revoked ${formatDateTime(key.revoked_at)}`;
-
     row.append(
       name,
-      cell('cell-key', 'Key', prefix),
+      cell('cell-access', 'Access', accessElement(key.scopes)),
       cell('cell-created', 'Created', dateElement(key.created_at)),
       cell('cell-last-used', 'Last used', lastUsed),
-      cell('cell-status', 'Status', badge),
+      cell('cell-status', 'Status', statusElement(key, state)),
       cell(
         'cell-actions',
         '',
-        ...(key.is_active
+        ...(state === 'active'
           ? [
-              rowButton('Rename', key.name, 'button-secondary', () => this.openRenameDialog(key)),
-              rowButton('Revoke', key.name, 'button-danger-quiet', () => this.confirmRevoke(key)),
+              rowButton('Roll', label, 'button-secondary', () => this.rollDialog.open(key)),
+              rowButton('Rename', label, 'button-secondary', () => this.openRenameDialog(key)),
+              rowButton('Revoke', label, 'button-danger-quiet', () => this.confirmRevoke(key)),
             ]
           : []),
       ),
@@ -218,17 +277,24 @@ export class ApiKeysPanel {
   private openCreateDialog(): void {
     this.createForm.reset();
     this.createErrors.clear();
+    this.scopePicker.prepare();
+    this.expiry.prepare();
     this.createDialog.open();
   }
 
   private async create(): Promise<void> {
     if (this.creating) return;
+    this.createErrors.clear();
+    const scopes = this.scopePicker.chosen();
+    if (scopes === null) return;
     this.creating = true;
     this.createSubmit.disabled = true;
-    this.createErrors.clear();
     try {
+      // Without scopes or expires_at the API makes a full-access key that never expires.
       const { key, ...apiKey }: ApiKeyCreated = await this.session.request<ApiKeyCreated>('POST', '/v1/api-keys', {
         name: this.createNameInput.value,
+        scopes,
+        expires_at: this.expiry.expiresAt(),
       });
       this.keys = [apiKey, ...this.keys];
       this.render();
@@ -247,10 +313,22 @@ export class ApiKeysPanel {
     }
   }
 
-  private reveal(name: string, key: string): void {
+  /** The old key is updated as the API did it; the list is then reloaded, to show the API's own word. */
+  private afterRoll(old: ApiKey, oldStopsAt: string, { key, ...created }: ApiKeyCreated): void {
+    const rolledOld: ApiKey = { ...old, expires_at: oldStopsAt, is_active: Date.parse(oldStopsAt) > Date.now() };
+    this.keys = [created, ...this.keys.map((existing) => (existing.id === old.id ? rolledOld : existing))];
+    this.render();
+    this.reveal(created.name, key, describeOldKeyEnd(old, oldStopsAt));
+    this.changed();
+    void this.load();
+  }
+
+  private reveal(name: string, key: string, oldKeyNote = ''): void {
     this.revealName.textContent = name;
     this.revealValue.value = key;
     this.copyResult.textContent = '';
+    this.revealOldKey.textContent = oldKeyNote;
+    this.revealOldKey.hidden = oldKeyNote === '';
     this.revealDialog.open();
   }
 
@@ -323,6 +401,76 @@ function rowButton(action: string, keyName: string, tone: string, onClick: () =>
   button.append(action, hiddenName);
   button.addEventListener('click', onClick);
   return button;
+}
+
+function stateOf(key: ApiKey, nowMs: number): KeyState {
+  if (key.revoked_reason === 'reported_leaked') return 'reported_leaked';
+  if (key.revoked_reason || key.revoked_at) return 'revoked';
+  // Past its expiry the key is refused even if the list was loaded before.
+  if (!key.is_active || (key.expires_at && Date.parse(key.expires_at) <= nowMs)) return 'expired';
+  return 'active';
+}
+
+/** "Full access", or the scope names, which wrap. */
+function accessElement(scopes: string[]): HTMLElement {
+  if (scopes.includes(FULL_ACCESS)) {
+    const full = document.createElement('span');
+    full.className = 'access-full';
+    full.textContent = 'Full access';
+    return full;
+  }
+  const list = document.createElement('ul');
+  list.className = 'scope-list';
+  for (const scope of scopes) {
+    const item = document.createElement('li');
+    const name = document.createElement('code');
+    name.textContent = scope;
+    item.append(name);
+    list.append(item);
+  }
+  return list;
+}
+
+function describeOldKeyEnd(old: ApiKey, stopsAt: string): string {
+  const prefix = `${old.key_prefix}...`;
+  if (Date.parse(stopsAt) <= Date.now()) return `The old key ${prefix} has stopped working: requests that use it are refused.`;
+  return (
+    `The old key ${prefix} stops working ${describeTimeUntil(stopsAt)}, on ${formatDateTime(stopsAt)}. ` +
+    'Put the new key in place before then.'
+  );
+}
+
+/**
+ * The badge, and under it the expiry ("Never expires", "Expires in 3 days", "Expired 2
+ * hours ago") or why the key was revoked. Once revoked, when it would have expired no longer matters.
+ */
+function statusElement(key: ApiKey, state: KeyState): HTMLDivElement {
+  const status = document.createElement('div');
+  status.className = 'key-status';
+  status.append(...statusParts(key, state));
+  return status;
+}
+
+function statusParts(key: ApiKey, state: KeyState): HTMLElement[] {
+  const badge = document.createElement('span');
+  badge.className = `badge ${STATE_BADGES[state].tone}`;
+  badge.textContent = STATE_BADGES[state].text;
+  if (key.revoked_at) badge.title = `Revoked ${formatDateTime(key.revoked_at)}`;
+
+  if (state === 'revoked') return [badge];
+  const detail = document.createElement('span');
+  detail.className = 'status-detail';
+  if (state === 'reported_leaked') {
+    detail.classList.add('is-leaked');
+    detail.textContent = 'Reported as leaked';
+  } else if (key.expires_at) {
+    detail.append(expiryElement(key.expires_at));
+  } else if (state === 'active') {
+    detail.textContent = 'Never expires';
+  } else {
+    return [badge];
+  }
+  return [badge, detail];
 }
 
 function mutedText(text: string): HTMLSpanElement {

@@ -5,16 +5,19 @@
  */
 import { FieldError } from './api-client.js';
 
+/** A control an API error can name: a text input, or a select such as a key's expiry. */
+export type FormField = HTMLInputElement | HTMLSelectElement;
+
 export class FormErrors {
   constructor(
     private readonly formMessage: HTMLElement,
-    private readonly fields: Record<string, HTMLInputElement>,
+    private readonly fields: Record<string, FormField>,
   ) {}
 
   show(message: string, details: FieldError[] = []): void {
     this.clear();
     const unplaced: string[] = [];
-    let firstInvalid: HTMLInputElement | undefined;
+    let firstInvalid: FormField | undefined;
     for (const detail of details) {
       const input = this.fields[detail.field];
       if (!input) {
@@ -49,7 +52,7 @@ export class FormErrors {
   }
 }
 
-function messageSlotOf(input: HTMLInputElement): HTMLElement {
+function messageSlotOf(input: FormField): HTMLElement {
   const slot = document.getElementById(`${input.id}-error`);
   if (!slot) throw new Error(`#${input.id}-error is missing`);
   return slot;
