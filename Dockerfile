@@ -20,4 +20,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./
 USER node
 EXPOSE 3000
+# Liveness: the process answers (no database). Orchestrators route traffic by
+# /health/ready instead (database, migrations, revocation listener).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/src/main.js"]

@@ -25,6 +25,8 @@ import { createRootLogger } from './platform/logging/root-logger';
 import { applyPlatformTuning } from './platform/platform-tuning';
 import { computeSecurityHeaders, registerSecurityHeaders } from './platform/security-headers';
 import { registerWebPage } from './web/web-page';
+import fastifyCors from '@fastify/cors';
+import { Metrics } from './metrics/metrics';
 
 /**
  * Nest's own body parser is off: `configureApp` installs the JSON parser.
@@ -92,6 +94,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // shape instead of reshaping each one (measurably slower).
   fastify.decorateRequest('user', null);
   fastify.decorateRequest('routeAccess', null);
+  fastify.decorateRequest('errorCode', null);
   registerJsonBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
@@ -109,9 +112,28 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     }),
   );
   registerSecurityHeaders(fastify, config.tuning.precomputedSecurityHeaders);
+  if (config.http.corsOrigins.length > 0) await registerCors(app, config.http.corsOrigins);
+  if (config.metrics.port !== undefined) fastify.addHook('onResponse', app.get(Metrics).onResponse);
   if (config.tuning.compiledSerializers) compileResponseSerializers(app, buildOpenApiDocument(app));
   await registerWebPage(app);
   setupSwagger(app, { trustProxy: config.http.trustProxy });
+}
+
+/**
+ * Browser pages of these exact origins may call the API. A preflight is
+ * answered before any route or guard runs; no cookies are involved, so
+ * credentials are never allowed, and the headers a client reads are exposed.
+ */
+async function registerCors(app: NestFastifyApplication, origins: string[]): Promise<void> {
+  await app.register(fastifyCors, {
+    origin: origins,
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'X-Request-Id', 'Allow'],
+    credentials: false,
+    maxAge: 600,
+    strictPreflight: true,
+  });
 }
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {

@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config';
 import { configModule } from './config/config.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { DatabaseModule } from './database/database.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { HealthModule } from './health/health.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { LoggingModule } from './platform/logging/logging.module';
@@ -15,7 +16,7 @@ import { emailOfBody } from './users/email';
 import { UsersModule } from './users/users.module';
 
 /** The service's modules. An extension module is added to `FEATURES` (see docs/EXTENDING.md). */
-const FEATURES = [HealthModule, UsersModule, AuditModule, ApiKeysModule, AuthModule];
+const FEATURES = [HealthModule, UsersModule, AuditModule, ApiKeysModule, AuthModule, MetricsModule];
 
 @Module({})
 export class AppModule {

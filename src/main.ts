@@ -5,8 +5,8 @@ import { createRootLogger } from './platform/logging/root-logger';
 
 async function bootstrap(): Promise<void> {
   const app = await createApp();
-  const { port } = app.get(ConfigService<AppConfig, true>).get('http', { infer: true });
-  await app.listen(port, '0.0.0.0');
+  const { port, host } = app.get(ConfigService<AppConfig, true>).get('http', { infer: true });
+  await app.listen(port, host);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -4,11 +4,21 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { EnvSchema } from './env.schema';
+import { EnvSchema, parseOrigins } from './env.schema';
 
 /** Typed configuration namespaces, read through `ConfigService<AppConfig, true>`. */
 export interface AppConfig {
-  http: { port: number; bodyLimitBytes: number; trustProxy: boolean; requestTimeoutMs: number };
+  http: {
+    port: number;
+    host: string;
+    bodyLimitBytes: number;
+    trustProxy: boolean;
+    requestTimeoutMs: number;
+    /** Origins whose browser pages may call the API; empty: none. */
+    corsOrigins: string[];
+  };
+  rateLimits: { redisUrl?: string };
+  metrics: { port?: number };
   database: EmbeddedDatabaseConfig | ServerDatabaseConfig;
   auth: {
     jwtSecret: string;
@@ -99,7 +109,7 @@ export class ConfigValidationError extends Error {
 }
 
 /** Variables whose value may hold a secret: an error names them, never shows them. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'JWT_SECRET', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'JWT_SECRET', 'SMTP_URL', 'REDIS_URL']);
 
 const MIN_JWT_SECRET_BYTES = 32;
 const IN_MEMORY_DATA_DIR = 'memory://';
@@ -133,10 +143,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   return {
     http: {
       port: parsed.PORT,
+      host: parsed.HOST,
       bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
       trustProxy: parsed.TRUST_PROXY,
       requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
+      corsOrigins: parsed.CORS_ORIGINS ? (parseOrigins(parsed.CORS_ORIGINS) ?? []) : [],
     },
+    rateLimits: { redisUrl: parsed.REDIS_URL },
+    metrics: { port: parsed.METRICS_PORT },
     database: parsed.DATABASE_URL
       ? { kind: 'server', url: parsed.DATABASE_URL, poolSize: parsed.DB_POOL_SIZE, migrationsRun }
       : {

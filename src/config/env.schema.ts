@@ -37,6 +37,32 @@ function IsPostgresUrl() {
   });
 }
 
+/** A comma-separated list of origins such as `https://app.example.com,http://localhost:5173`: scheme, host, port; no path. */
+function IsOriginList() {
+  return ValidateBy({
+    name: 'isOriginList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseOrigins(value) !== null,
+      defaultMessage: () => 'must be comma-separated origins such as https://app.example.com,http://localhost:5173 (no path, no *)',
+    },
+  });
+}
+
+/** The origins of a CORS_ORIGINS value, as browsers send them; null when one is not an origin. */
+export function parseOrigins(value: string): string[] | null {
+  const origins: string[] = [];
+  for (const part of value.split(',').map((item) => item.trim()).filter(Boolean)) {
+    try {
+      const url = new URL(part);
+      if (!['http:', 'https:'].includes(url.protocol) || url.origin !== part.replace(/\/$/, '')) return null;
+      origins.push(url.origin);
+    } catch {
+      return null;
+    }
+  }
+  return origins.length > 0 ? origins : null;
+}
+
 /** A URL of one of `protocols` with a host, such as `smtp://` or `https://`. */
 function IsUrlOf(protocols: string[], example: string) {
   return ValidateBy({
@@ -73,6 +99,29 @@ export class EnvSchema {
   @Min(0)
   @Max(65535)
   PORT = 3000;
+
+  /** The listen address: `0.0.0.0` for every interface, `127.0.0.1` for this machine only, `::` for IPv6. */
+  @IsString()
+  @MinLength(1)
+  HOST = '0.0.0.0';
+
+  /** Where rate-limit counters are shared; unset: each instance counts in memory. */
+  @IsOptional()
+  @IsUrlOf(['redis:', 'rediss:'], 'redis://:password@redis.example.com:6379/0')
+  REDIS_URL?: string;
+
+  /** Prometheus metrics at /metrics on this port only; unset: no metrics. */
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Exact origins allowed to call the API from a browser, comma-separated; unset: none. */
+  @IsOptional()
+  @IsOriginList()
+  CORS_ORIGINS?: string;
 
   @IsOptional()
   @IsPostgresUrl()

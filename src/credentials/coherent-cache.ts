@@ -22,7 +22,17 @@ export interface CoherentCacheOptions {
   absentTtlMs: number;
 }
 
-export class CoherentCache<V extends object> implements InvalidationSubscriber {
+/** What a cache has served, for the metrics: plain counters, an increment each. */
+export interface CacheStats {
+  kind: string;
+  hits: number;
+  misses: number;
+  size: number;
+}
+
+export class CoherentCache<V extends object> implements InvalidationSubscriber, CacheStats {
+  hits = 0;
+  misses = 0;
   private readonly entries: LRUCache<string, V | typeof ABSENT>;
   /** Bumped by every invalidation; a load that saw it change does not store its result. */
   private generation = 0;
@@ -39,8 +49,12 @@ export class CoherentCache<V extends object> implements InvalidationSubscriber {
   get(key: string, load: (key: string) => Promise<V | null>): MaybePromise<V | null> {
     if (this.bus.isTrusted) {
       const cached = this.entries.get(key);
-      if (cached !== undefined) return cached === ABSENT ? null : cached;
+      if (cached !== undefined) {
+        this.hits++;
+        return cached === ABSENT ? null : cached;
+      }
     }
+    this.misses++;
     return this.load(key, load);
   }
 
@@ -62,6 +76,10 @@ export class CoherentCache<V extends object> implements InvalidationSubscriber {
   clear(): void {
     this.generation++;
     this.entries.clear();
+  }
+
+  get kind(): string {
+    return this.options.kind;
   }
 
   get size(): number {

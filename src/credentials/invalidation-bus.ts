@@ -55,6 +55,11 @@ export class InvalidationBus implements NotificationListener {
     return this.trusted;
   }
 
+  /** Every subscriber, for the metrics. */
+  allSubscribers(): InvalidationSubscriber[] {
+    return [...this.subscribers.values()].flat();
+  }
+
   /** `subscriber` hears of events of `kind`, and of every `clear`. */
   subscribe(kind: string, subscriber: InvalidationSubscriber): void {
     this.subscribers.set(kind, [...(this.subscribers.get(kind) ?? []), subscriber]);

@@ -12,6 +12,11 @@ export interface OutgoingMail {
   html: string;
 }
 
+/** The message as nodemailer takes it, the same for SMTP and for a file: its id is its Message-ID. */
+function messageOf(mail: OutgoingMail, from: string) {
+  return { from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${mail.id}@magpipe>` };
+}
+
 /** Hands a message on: to an SMTP server, or to a file a developer can open. Throws when it could not. */
 export abstract class MailTransport {
   abstract deliver(mail: OutgoingMail): Promise<void>;
@@ -38,14 +43,7 @@ export class SmtpTransport extends MailTransport {
   }
 
   async deliver(mail: OutgoingMail): Promise<void> {
-    await this.transporter.sendMail({
-      from: this.config.from,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      messageId: `<${mail.id}@magpipe>`,
-    });
+    await this.transporter.sendMail(messageOf(mail, this.config.from));
   }
 
   override close(): void {
@@ -67,14 +65,7 @@ export class FileTransport extends MailTransport {
   }
 
   async deliver(mail: OutgoingMail): Promise<void> {
-    const built = await this.builder.sendMail({
-      from: this.config.from,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      messageId: `<${mail.id}@magpipe>`,
-    });
+    const built = await this.builder.sendMail(messageOf(mail, this.config.from));
     await mkdir(this.config.outboxDir, { recursive: true, mode: 0o700 });
     const file = join(this.config.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.id}.eml`);
     await writeFile(file, built.message as Buffer, { mode: 0o600 });

@@ -47,7 +47,7 @@ export class MemoryAttemptCounter extends AttemptCounter {
     return Promise.resolve({ count: window.count, resetInMs: window.endsAt - now });
   }
 
-  stop(): void {
+  onApplicationShutdown(): void {
     clearInterval(this.sweeper);
   }
 

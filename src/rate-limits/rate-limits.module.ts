@@ -5,6 +5,7 @@ import { FastifyRequest } from 'fastify';
 import { rateLimitAddress } from '../common/http/client-info';
 import { AppConfig } from '../config/app-config';
 import { AttemptCounter, MemoryAttemptCounter } from './attempt-counter';
+import { RedisAttemptCounter } from './redis-attempt-counter';
 import { CounterThrottlerStorage } from './counter-throttler-storage';
 import { RateLimitGuard } from './rate-limited.decorator';
 
@@ -16,7 +17,8 @@ export interface RateLimitsOptions {
 /**
  * Every rate limit of the service: `@RateLimited()` routes, and counters that
  * features keep themselves (failed sign-ins per email). They count through
- * one `AttemptCounter`, in memory.
+ * one `AttemptCounter`: in Redis, shared by every instance, with `REDIS_URL`
+ * (in memory while Redis cannot be reached); in memory without it.
  */
 @Global()
 @Module({})
@@ -50,7 +52,17 @@ export class RateLimitsModule {
           },
         }),
       ],
-      providers: [{ provide: AttemptCounter, useFactory: () => new MemoryAttemptCounter() }, RateLimitGuard],
+      providers: [
+        {
+          provide: AttemptCounter,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<AppConfig, true>) => {
+            const { redisUrl } = config.get('rateLimits', { infer: true });
+            return redisUrl ? new RedisAttemptCounter(redisUrl) : new MemoryAttemptCounter();
+          },
+        },
+        RateLimitGuard,
+      ],
       exports: [AttemptCounter, RateLimitGuard, ThrottlerModule],
     };
   }

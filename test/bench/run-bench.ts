@@ -14,7 +14,9 @@
  * Prints req/s, p50, p99, database queries and service CPU per request for
  * each, the ratios, and the service's RSS; writes the table to BENCHMARKS.md.
  * `--env TUNE_CONNECTION_MEMO=false` (say) runs the service with a setting
- * changed, to measure one trick again; such a run is not written to the file.
+ * changed, to measure one trick again; such a run is not written to the file,
+ * unless `--record` asks for its own section (`--env METRICS_PORT=9464 --record`:
+ * the cost of metrics).
  */
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
@@ -200,8 +202,8 @@ async function main(): Promise<void> {
       changed,
     });
     say(`\n${report}`);
-    if (Object.keys(changed).length === 0) writeBenchmarks(report);
-    else say('(Not written to BENCHMARKS.md: the service ran with changed settings.)');
+    if (Object.keys(changed).length === 0 || process.argv.includes('--record')) writeBenchmarks(report);
+    else say('(Not written to BENCHMARKS.md: the service ran with changed settings; --record writes a section of its own.)');
   } finally {
     await service.stop();
     await database.drop();
@@ -279,7 +281,7 @@ function writeBenchmarks(section: string): void {
   const existing = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const sections = existing
     .split(/^(?=## )/m)
-    .filter((part) => part.startsWith('## ') && !part.startsWith(heading));
+    .filter((part) => part.startsWith('## ') && part.split('\n')[0] !== heading);
   const body = [...sections.map((part) => part.trimEnd()), section.trimEnd()].sort().join('\n\n');
   writeFileSync(file, `${BENCHMARKS_HEADER}\n${body}\n`);
 }
@@ -292,7 +294,7 @@ function renderReport(
   const changed = Object.entries(run.changed).map(([name, value]) => `${name}=${value}`);
   const cpu = cpus();
   const lines = [
-    `## ${run.mode}`,
+    `## ${run.mode}${changed.length > 0 ? `, with ${changed.join(', ')}` : ''}`,
     '',
     `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpu.length} × ${cpu[0]?.model.trim()}, ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB${cpuIdle()}, Node ${process.version}, database: ${run.mode}.`,

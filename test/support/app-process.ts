@@ -36,7 +36,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts the service and resolves once GET /health answers 200. */
-export async function startAppProcess(env: Record<string, string>, entry: AppEntry = 'source'): Promise<AppProcess> {
+export async function startAppProcess(env: Record<string, string>, entry: AppEntry = 'source', host = '127.0.0.1'): Promise<AppProcess> {
   const port = await freePort();
   const ownOutbox = env.MAIL_OUTBOX_DIR ? undefined : mkdtempSync(join(tmpdir(), 'mgp-outbox-'));
   const outboxDir = env.MAIL_OUTBOX_DIR ?? ownOutbox!;
@@ -47,7 +47,7 @@ export async function startAppProcess(env: Record<string, string>, entry: AppEnt
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${host}:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
     const failure =

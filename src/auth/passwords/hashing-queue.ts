@@ -12,6 +12,9 @@ interface Waiting {
 }
 
 export class HashingQueue {
+  /** Tasks that had to wait for a turn, and how long they waited in all: for the metrics. */
+  waits = 0;
+  waitedMs = 0;
   private readonly waiting: Waiting[] = [];
   private running = 0;
   private closed?: Error;
@@ -36,7 +39,12 @@ export class HashingQueue {
     if (this.closed) throw this.closed;
     signal.throwIfAborted();
     if (this.running < this.concurrency) this.running++;
-    else await this.turn(signal);
+    else {
+      const queuedAt = performance.now();
+      await this.turn(signal);
+      this.waits++;
+      this.waitedMs += performance.now() - queuedAt;
+    }
     try {
       return await task();
     } finally {

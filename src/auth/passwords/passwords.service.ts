@@ -34,7 +34,7 @@ export class PasswordsService implements OnModuleInit, OnApplicationShutdown {
   /** Verified against when the email is unknown, so that both failures cost the same. */
   private dummyHash!: string;
   private readonly workers: Piscina;
-  private readonly queue: HashingQueue;
+  readonly queue: HashingQueue;
 
   constructor(config: ConfigService<AppConfig, true>) {
     const concurrency = config.get('auth', { infer: true }).passwordHashConcurrency;

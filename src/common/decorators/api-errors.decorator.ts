@@ -49,7 +49,7 @@ const HEADERS_BY_CODE: Partial<Record<ErrorCode, Record<string, HeaderObject>>> 
 
 function headersOf(status: number, codes: ErrorCode[]): Record<string, HeaderObject> | undefined {
   const byCode = codes.map((code) => HEADERS_BY_CODE[code]);
-  const shared = byCode.every(Boolean) ? Object.assign({}, ...byCode) : undefined;
+  const shared = byCode.every(Boolean) ? (Object.assign({}, ...byCode) as Record<string, HeaderObject>) : undefined;
   return HEADERS_BY_STATUS[status] || shared ? { ...HEADERS_BY_STATUS[status], ...shared } : undefined;
 }
 

@@ -25,7 +25,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
-    const { body, headers, unexpected } = toErrorResponse(this.methodNotAllowed(error, http.getRequest()) ?? error, this.translators);
+    const request = http.getRequest<FastifyRequest & { errorCode?: string | null }>();
+    const { body, headers, unexpected } = toErrorResponse(this.methodNotAllowed(error, request) ?? error, this.translators);
+    // For the metrics: the code answered.
+    if (request) request.errorCode = body.code;
     if (unexpected) {
       const { name, message } = error instanceof Error ? error : { name: 'NonError', message: String(error) };
       // Never the error object itself: a QueryFailedError carries its parameters.
