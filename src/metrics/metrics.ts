@@ -36,15 +36,37 @@ interface PoolLike {
   waitingCount?: number;
 }
 
+/** A count the request path increments; scraping reports what it has gained since the last scrape. */
+interface Cell {
+  count: number;
+  reported: number;
+  labels: Record<string, string>;
+}
+
+const cell = (labels: Record<string, string>): Cell => ({ count: 0, reported: 0, labels });
+
+/** Adds each cell's gain since the last scrape to `counter`. */
+function report(counter: Counter<string>, cells: Iterable<Cell>): void {
+  for (const counted of cells) {
+    if (counted.count === counted.reported) continue;
+    counter.inc(counted.labels, counted.count - counted.reported);
+    counted.reported = counted.count;
+  }
+}
+
 @Injectable()
 export class Metrics implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly registry = new Registry();
   private readonly logger = new Logger(Metrics.name);
-  private readonly requests: Counter<'route' | 'method' | 'status'>;
-  private readonly authentications: Counter<'method' | 'outcome'>;
-  /** The labelled children, built once per label set: a request pays a map lookup and an increment. */
-  private readonly requestChildren = new Map<string, { inc(): void }>();
-  private readonly authChildren = new Map<string, { inc(): void }>();
+  /**
+   * The request path only increments plain numbers, found by route, then
+   * status and method: prom-client's labelled increment hashes its labels on
+   * every call, which measured 6% of a cached route's throughput.
+   */
+  private readonly requestCells = new Map<string, Map<string, Cell>>();
+  private readonly authCells = new Map<string, Cell>();
+  private readonly sessionOk = cell({ method: 'session', outcome: 'ok' });
+  private readonly apiKeyOk = cell({ method: 'api_key', outcome: 'ok' });
   private server?: Server;
 
   constructor(
@@ -53,17 +75,25 @@ export class Metrics implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'magpipe_' });
-    this.requests = new Counter({
+    const requestCells = () => [...this.requestCells.values()].flatMap((byStatus) => [...byStatus.values()]);
+    const authCells = () => [this.sessionOk, this.apiKeyOk, ...this.authCells.values()];
+    new Counter({
       name: 'magpipe_http_requests_total',
       help: 'Requests answered, by route template, method and status',
       labelNames: ['route', 'method', 'status'],
       registers,
+      collect() {
+        report(this, requestCells());
+      },
     });
-    this.authentications = new Counter({
+    new Counter({
       name: 'magpipe_authentications_total',
       help: 'Authentication outcomes on protected routes: by credential method, "ok" or the error code',
       labelNames: ['method', 'outcome'],
       registers,
+      collect() {
+        report(this, authCells());
+      },
     });
     for (const code of credentialFailures()) AUTH_REFUSALS.add(code);
     this.definePulledMetrics(registers);
@@ -73,11 +103,14 @@ export class Metrics implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly onResponse = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     const observed = request as ObservedRequest;
     const route = request.routeOptions.url ?? '(unmatched)';
+    let byStatus = this.requestCells.get(route);
+    if (!byStatus) this.requestCells.set(route, (byStatus = new Map<string, Cell>()));
     const status = reply.statusCode;
-    const key = `${request.method} ${status} ${route}`;
-    let child = this.requestChildren.get(key);
-    if (!child) this.requestChildren.set(key, (child = this.requests.labels(route, request.method, String(status))));
-    child.inc();
+    // A string of the status and the method: V8 keeps the few distinct ones, and the lookup is by hash.
+    const key = request.method + status;
+    let counted = byStatus.get(key);
+    if (!counted) byStatus.set(key, (counted = cell({ route, method: request.method, status: String(status) })));
+    counted.count++;
     const policy = observed.routeAccess?.policy;
     if (policy && policy !== 'public') this.countAuthentication(observed);
     done();
@@ -112,22 +145,19 @@ export class Metrics implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   private countAuthentication(request: ObservedRequest): void {
-    let method: string;
-    let outcome: string;
-    if (request.user) {
-      method = request.user.method;
-      outcome = 'ok';
-    } else if (request.errorCode && AUTH_REFUSALS.has(request.errorCode)) {
-      const header = request.headers.authorization;
-      method = header === undefined ? 'none' : /^\s*bearer\s+mgp_/i.test(header) ? 'api_key' : 'session';
-      outcome = request.errorCode;
-    } else {
+    const user = request.user;
+    if (user) {
+      (user.method === 'session' ? this.sessionOk : this.apiKeyOk).count++;
       return;
     }
-    const key = `${method} ${outcome}`;
-    let child = this.authChildren.get(key);
-    if (!child) this.authChildren.set(key, (child = this.authentications.labels(method, outcome)));
-    child.inc();
+    const code = request.errorCode;
+    if (!code || !AUTH_REFUSALS.has(code)) return;
+    const header = request.headers.authorization;
+    const method = header === undefined ? 'none' : /^\s*bearer\s+mgp_/i.test(header) ? 'api_key' : 'session';
+    const key = `${method} ${code}`;
+    let counted = this.authCells.get(key);
+    if (!counted) this.authCells.set(key, (counted = cell({ method, outcome: code })));
+    counted.count++;
   }
 
   /** Read at scrape time, from what each part already keeps. */
