@@ -10,7 +10,7 @@ import { RedisAttemptCounter } from '../src/rate-limits/redis-attempt-counter';
 import { LISTENER_APPLICATION_NAME } from '../src/database/notifications';
 import { AppProcess, freePort, startAppProcess } from './support/app-process';
 import { bearer, createApiKey, signUp } from './support/factories';
-import { OwnRedis } from './support/redis-server';
+import { OwnRedis, redisServerAvailable } from './support/redis-server';
 import { startTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, serverUrl, TestDatabase } from './support/test-database';
 
@@ -47,7 +47,10 @@ const redisKeys = (port: number) =>
     socket.on('error', reject);
   });
 
-describe('Rate limits in Redis', () => {
+if (!redisServerAvailable) console.warn('redis-server not found on PATH: skipping the Redis tests (apt-get install redis-server)');
+const describeWithRedis = redisServerAvailable ? describe : describe.skip;
+
+describeWithRedis('Rate limits in Redis', () => {
   let redis: OwnRedis;
   let t: TestApp;
   beforeAll(async () => {
@@ -89,7 +92,7 @@ describe('Rate limits in Redis', () => {
   });
 });
 
-(serverUrl() ? describe : describe.skip)('Rate limits shared by two instances (server only)', () => {
+(serverUrl() && redisServerAvailable ? describe : describe.skip)('Rate limits shared by two instances (server only)', () => {
   let database: TestDatabase;
   let redis: OwnRedis;
   let a: AppProcess;

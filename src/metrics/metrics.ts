@@ -74,6 +74,8 @@ export class Metrics implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly modules: ModuleRef,
   ) {
     const registers = [this.registry];
+    // Without METRICS_PORT nothing is collected: Node's own collectors (the event-loop monitor, say) stay off.
+    if (config.get('metrics', { infer: true }).port === undefined) return;
     collectDefaultMetrics({ register: this.registry, prefix: 'magpipe_' });
     const requestCells = () => [...this.requestCells.values()].flatMap((byStatus) => [...byStatus.values()]);
     const authCells = () => [this.sessionOk, this.apiKeyOk, ...this.authCells.values()];

@@ -1,6 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { freePort } from './app-process';
+
+/** Whether `redis-server` is on this machine's PATH (`apt-get install redis-server`; .ci/run makes sure). */
+export const redisServerAvailable = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
 /**
  * A redis-server of the test's own, on a random port: a test may stop and
