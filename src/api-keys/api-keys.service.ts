@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { ClientInfo } from '../common/http/client-info';
 import { InvalidationBus } from '../credentials/invalidation-bus';
 import { Principal } from '../credentials/principal';
+import { insufficientScope } from '../credentials/route-access';
 import { isWithin, normalizeScopes } from '../credentials/scopes';
 import { Transaction, Transactions } from '../database/transactions';
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './api-key-format';
@@ -37,11 +38,7 @@ export const DEFAULT_ROLL_OVERLAP_S = 86_400;
 
 const notFound = () => new ApiException('not_found', 'API key not found');
 
-/** RFC 6750's 403, raised for asking a key for more than the asking credential holds. */
-const escalation = () =>
-  new ApiException('insufficient_scope', 'A key can only create or roll keys within its own scopes', {
-    headers: { 'www-authenticate': 'Bearer realm="magpipe", error="insufficient_scope"' },
-  });
+const escalation = () => insufficientScope(undefined, 'A key can only create or roll keys within its own scopes');
 
 /** Creating, listing, renaming and revoking a user's keys. */
 @Injectable()
@@ -103,13 +100,10 @@ export class ApiKeysService {
       if (!isActiveKey(old, now)) throw new ApiException('api_key_inactive');
       if (!isWithin(old.scopes, caller.scopes)) throw escalation();
       const lifetimeMs = old.expiresAt && old.expiresAt.getTime() - old.createdAt.getTime();
-      const created = await this.insert(tx, userId, {
-        name: old.name,
-        scopes: old.scopes,
-        expiresAt: lifetimeMs ? new Date(now.getTime() + lifetimeMs) : null,
-      });
+      const successor = { name: old.name, scopes: old.scopes, expiresAt: lifetimeMs ? new Date(now.getTime() + lifetimeMs) : null };
+      // Every instance reloads the old key too, with its new expiry: one notification for both.
+      const created = await this.insert(tx, userId, successor, [old.keyHash]);
       await this.apiKeys.expireBy(tx, old.id, new Date(now.getTime() + overlapS * 1000));
-      await this.bus.publish(tx, API_KEY_CHANGED, [old.keyHash]);
       await this.audit.record(tx, { type: 'api_key.created', userId, actor, subject: { apiKeyId: created.apiKey.id } });
       await this.audit.record(tx, { type: 'api_key.rolled', userId, actor, subject: { apiKeyId: old.id } });
       return created;
@@ -178,11 +172,17 @@ export class ApiKeysService {
     });
   }
 
-  private async insert(tx: Transaction, userId: string, key: Pick<ApiKey, 'name' | 'scopes' | 'expiresAt'>): Promise<CreatedApiKey> {
+  /** A new key; `alsoChanged` are digests of other keys this transaction changes. */
+  private async insert(
+    tx: Transaction,
+    userId: string,
+    key: Pick<ApiKey, 'name' | 'scopes' | 'expiresAt'>,
+    alsoChanged: string[] = [],
+  ): Promise<CreatedApiKey> {
     const secret = generateApiKey();
     const keyHash = hashApiKey(secret);
     // Another instance may have cached this digest as unknown (only if it was guessed, but still).
-    await this.bus.publish(tx, API_KEY_CHANGED, [keyHash]);
+    await this.bus.publish(tx, API_KEY_CHANGED, [keyHash, ...alsoChanged]);
     const apiKey = await this.apiKeys.insert(tx, { userId, ...key, keyPrefix: apiKeyDisplayPrefix(secret), keyHash });
     return { apiKey, key: secret };
   }

@@ -17,11 +17,14 @@ export function routeAccess(policy: AuthPolicy | undefined, declaredScope: strin
   return { policy, scope: declaredScope ?? FULL_ACCESS };
 }
 
-/** RFC 6750 §3.1: the scope a credential lacks, in the challenge as well as the body. */
-function insufficientScope(scope: string): ApiException {
+/**
+ * RFC 6750 §3.1's 403: with the scope a route needs, in the challenge as well
+ * as the body; without one, for asking more than the credential holds.
+ */
+export function insufficientScope(scope?: string, message?: string): ApiException {
   const needed = scope === FULL_ACCESS ? 'full access' : `the scope ${scope}`;
-  return new ApiException('insufficient_scope', `This API key lacks ${needed}`, {
-    headers: { 'www-authenticate': `Bearer realm="magpipe", error="insufficient_scope", scope="${scope}"` },
+  return new ApiException('insufficient_scope', message ?? `This API key lacks ${needed}`, {
+    headers: { 'www-authenticate': `Bearer realm="magpipe", error="insufficient_scope"${scope ? `, scope="${scope}"` : ''}` },
   });
 }
 
